@@ -1,0 +1,101 @@
+//! Every failure the program can report, as one enum. Names say the condition that failed.
+use anchor_lang::prelude::*;
+
+#[error_code]
+pub enum RestakingError {
+    // --- arithmetic -------------------------------------------------------------------------
+    #[msg("Arithmetic overflow or underflow")]
+    MathOverflow,
+    #[msg("Division by zero")]
+    DivisionByZero,
+
+    // --- authority --------------------------------------------------------------------------
+    #[msg("Signer is not the config admin")]
+    Unauthorized,
+    #[msg("Signer is not the pending admin")]
+    NotPendingAdmin,
+    #[msg("Signer is neither the admin nor the guardian")]
+    NotAdminOrGuardian,
+    #[msg("The guardian may only add pause flags; only the admin may lift them")]
+    GuardianCannotUnpause,
+    #[msg("Signer is not the manual rate updater of this pool")]
+    NotRateUpdater,
+    #[msg("Signer is not the owner of this position")]
+    NotPositionOwner,
+    #[msg("The position has a lien: its holder must sign too")]
+    LienHolderSignatureRequired,
+
+    // --- configuration ----------------------------------------------------------------------
+    #[msg("Basis points above 10,000 or above the configured maximum")]
+    InvalidBps,
+    #[msg("Unknown pause flag bits")]
+    InvalidPauseFlags,
+    #[msg("Withdrawal delay outside the allowed range")]
+    InvalidWithdrawalDelay,
+    #[msg("The slash veto window must be shorter than every withdrawal delay")]
+    VetoWindowTooLong,
+    #[msg("Address must not be the default public key")]
+    InvalidAddress,
+    #[msg("The rate source kind of a pool cannot change")]
+    RateSourceImmutable,
+
+    // --- pause ------------------------------------------------------------------------------
+    #[msg("Deposits are paused")]
+    DepositsPaused,
+    #[msg("Delegations are paused")]
+    DelegationsPaused,
+
+    // --- tokens -----------------------------------------------------------------------------
+    #[msg("The mint has a Token-2022 extension this protocol does not accept")]
+    UnsupportedMintExtension,
+    #[msg("Token account mint does not match the pool's LST mint")]
+    InvalidMint,
+    #[msg("Account is not the pool's vault")]
+    InvalidVault,
+    #[msg("Token program does not match the mint's owner")]
+    InvalidTokenProgram,
+    #[msg("Token account does not belong to the signer")]
+    InvalidTokenAccountOwner,
+    #[msg("Source token account holds less than the amount")]
+    InsufficientFunds,
+    #[msg("Nothing was received by the vault")]
+    NothingReceived,
+
+    // --- rates ------------------------------------------------------------------------------
+    #[msg("Rate source account is not the one configured for this pool")]
+    RateSourceMismatch,
+    #[msg("Rate source account is required for this pool")]
+    RateSourceMissing,
+    #[msg("Rate source account is not owned by the expected program")]
+    InvalidRateSourceOwner,
+    #[msg("Rate source account data is malformed")]
+    MalformedRateSource,
+    #[msg("Rate source is for a different LST mint")]
+    RateSourceMintMismatch,
+    #[msg("Rate is stale")]
+    StaleRate,
+    #[msg("Rate is zero or outside the supported range")]
+    InvalidRate,
+    #[msg("Rate push moves the rate by more than the allowed change")]
+    RateChangeTooLarge,
+
+    // --- amounts ----------------------------------------------------------------------------
+    #[msg("Amount must be greater than zero")]
+    ZeroAmount,
+    #[msg("Amount exceeds the position's idle LST")]
+    InsufficientIdle,
+    #[msg("Deposit would exceed the pool's deposit cap")]
+    DepositCapExceeded,
+    #[msg("Value received is below the minimum requested")]
+    SlippageExceeded,
+
+    // --- positions and tickets -------------------------------------------------------------
+    #[msg("Position still holds LST, yield, tickets or delegations")]
+    PositionNotEmpty,
+    #[msg("Withdrawal ticket has not matured yet")]
+    TicketNotMatured,
+    #[msg("Withdrawal ticket is of the wrong kind for this instruction")]
+    WrongTicketKind,
+    #[msg("Too many open withdrawal tickets on this position")]
+    TooManyTickets,
+}

@@ -1,0 +1,160 @@
+//! Events, emitted through `emit_cpi!` so indexers read them from inner instructions.
+//! Each names the accounts involved, the amounts moved and the resulting totals.
+use crate::state::RateSource;
+use anchor_lang::prelude::*;
+
+#[event]
+pub struct ConfigInitializedEvent {
+    pub admin: Pubkey,
+    pub guardian: Pubkey,
+    pub treasury: Pubkey,
+    pub protocol_fee_bps: u16,
+    pub max_commission_bps: u16,
+    pub min_withdrawal_delay_secs: i64,
+    pub slash_veto_secs: i64,
+}
+
+#[event]
+pub struct ConfigUpdatedEvent {
+    pub admin: Pubkey,
+    pub guardian: Pubkey,
+    pub treasury: Pubkey,
+    pub protocol_fee_bps: u16,
+    pub max_commission_bps: u16,
+    pub min_withdrawal_delay_secs: i64,
+    pub slash_veto_secs: i64,
+}
+
+#[event]
+pub struct AdminTransferStartedEvent {
+    pub admin: Pubkey,
+    pub pending_admin: Pubkey,
+}
+
+#[event]
+pub struct AdminTransferredEvent {
+    pub previous_admin: Pubkey,
+    pub admin: Pubkey,
+}
+
+#[event]
+pub struct PauseSetEvent {
+    pub signer: Pubkey,
+    pub previous_flags: u8,
+    pub pause_flags: u8,
+}
+
+#[event]
+pub struct PoolAddedEvent {
+    pub pool: Pubkey,
+    pub lst_mint: Pubkey,
+    pub vault: Pubkey,
+    pub token_program: Pubkey,
+    pub rate_source: RateSource,
+    pub rate: u128,
+    pub deposit_cap_value: u64,
+    pub withdrawal_delay_secs: i64,
+}
+
+#[event]
+pub struct PoolUpdatedEvent {
+    pub pool: Pubkey,
+    pub rate_source: RateSource,
+    pub deposit_cap_value: u64,
+    pub withdrawal_delay_secs: i64,
+}
+
+#[event]
+pub struct RatePushedEvent {
+    pub pool: Pubkey,
+    pub updater: Pubkey,
+    pub previous_rate: u128,
+    pub rate: u128,
+}
+
+#[event]
+pub struct PositionOpenedEvent {
+    pub pool: Pubkey,
+    pub position: Pubkey,
+    pub owner: Pubkey,
+}
+
+#[event]
+pub struct DepositEvent {
+    pub pool: Pubkey,
+    pub position: Pubkey,
+    pub owner: Pubkey,
+    /// Amount the owner sent.
+    pub amount: u64,
+    /// Amount the vault received (less any transfer fee) and credited.
+    pub received_lst: u64,
+    pub value: u64,
+    pub rate: u128,
+    pub position_idle_lst: u64,
+    pub position_idle_principal: u64,
+    pub pool_total_idle_lst: u64,
+    pub pool_total_principal: u64,
+}
+
+#[event]
+pub struct BaseYieldStrippedEvent {
+    pub pool: Pubkey,
+    pub position: Pubkey,
+    pub rate: u128,
+    pub stripped_lst: u64,
+    pub position_idle_lst: u64,
+    pub position_unclaimed_yield: u64,
+}
+
+#[event]
+pub struct WithdrawalRequestedEvent {
+    pub pool: Pubkey,
+    pub position: Pubkey,
+    pub ticket: Pubkey,
+    pub nonce: u64,
+    pub lst: u64,
+    pub principal: u64,
+    pub unlock_ts: i64,
+    pub position_idle_lst: u64,
+    pub pool_total_ticket_lst: u64,
+}
+
+#[event]
+pub struct WithdrawalCompletedEvent {
+    pub pool: Pubkey,
+    pub position: Pubkey,
+    pub ticket: Pubkey,
+    pub destination: Pubkey,
+    pub lst: u64,
+    pub pool_total_ticket_lst: u64,
+}
+
+#[event]
+pub struct WithdrawalCancelledEvent {
+    pub pool: Pubkey,
+    pub position: Pubkey,
+    pub ticket: Pubkey,
+    pub lst: u64,
+    pub principal: u64,
+    pub position_idle_lst: u64,
+    pub pool_total_ticket_lst: u64,
+}
+
+#[event]
+pub struct ClaimEvent {
+    pub pool: Pubkey,
+    pub position: Pubkey,
+    pub owner: Pubkey,
+    pub destination: Pubkey,
+    /// Base-yield leg, in LST.
+    pub base_yield_lst: u64,
+    pub rate: u128,
+    pub pool_total_unclaimed_yield: u64,
+}
+
+#[event]
+pub struct PositionClosedEvent {
+    pub pool: Pubkey,
+    pub position: Pubkey,
+    pub owner: Pubkey,
+}

@@ -1,0 +1,110 @@
+//! `add_pool`: accepts an LST. Creates the `Pool` and its vault, applies the Token-2022
+//! policy to the mint and reads the first rate from the source.
+use crate::constants::ACCOUNT_VERSION;
+use crate::error::RestakingError;
+use crate::events::PoolAddedEvent;
+use crate::math::validate_rate;
+use crate::rate_source::refresh_rate;
+use crate::state::{Config, Pool, RateSource};
+use crate::token::validate_mint_extensions;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct AddPoolArgs {
+    pub rate_source: RateSource,
+    /// First rate of a `Manual` source (numeraire units per LST unit × 10^18); ignored otherwise.
+    pub initial_rate: u128,
+    /// Most total principal value the pool accepts.
+    pub deposit_cap_value: u64,
+    pub withdrawal_delay_secs: i64,
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct AddPool<'info> {
+    #[account(mut)]
+    pub admin: Signer<'info>,
+    #[account(mut, has_one = admin @ RestakingError::Unauthorized)]
+    pub config: Account<'info, Config>,
+    #[account(mint::token_program = token_program)]
+    pub lst_mint: InterfaceAccount<'info, Mint>,
+    #[account(
+        init,
+        payer = admin,
+        space = Pool::DISCRIMINATOR.len() + Pool::INIT_SPACE,
+        seeds = [Pool::SEED, lst_mint.key().as_ref()],
+        bump,
+    )]
+    pub pool: Box<Account<'info, Pool>>,
+    #[account(
+        init,
+        payer = admin,
+        seeds = [Pool::VAULT_SEED, pool.key().as_ref()],
+        bump,
+        token::mint = lst_mint,
+        token::authority = pool,
+        token::token_program = token_program,
+    )]
+    pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the stake-pool or Marinade state account named by `args.rate_source`; its key,
+    /// owner program and layout are checked by `refresh_rate`. Omitted for manual sources.
+    pub rate_source: Option<UncheckedAccount<'info>>,
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler(ctx: Context<AddPool>, args: AddPoolArgs) -> Result<()> {
+    validate_mint_extensions(&ctx.accounts.lst_mint.to_account_info())?;
+    args.rate_source.validate()?;
+    Pool::validate_withdrawal_delay(&ctx.accounts.config, args.withdrawal_delay_secs)?;
+
+    let clock = Clock::get()?;
+    let pool = &mut ctx.accounts.pool;
+    pool.set_inner(Pool {
+        lst_mint: ctx.accounts.lst_mint.key(),
+        vault: ctx.accounts.pool_vault.key(),
+        token_program: ctx.accounts.token_program.key(),
+        rate_source: args.rate_source,
+        rate: 0,
+        rate_updated_ts: clock.unix_timestamp,
+        deposit_cap_value: args.deposit_cap_value,
+        withdrawal_delay_secs: args.withdrawal_delay_secs,
+        total_idle_lst: 0,
+        total_principal: 0,
+        total_ticket_lst: 0,
+        total_unclaimed_yield: 0,
+        total_deposited_lst: 0,
+        total_withdrawn_lst: 0,
+        total_yield_paid_lst: 0,
+        position_count: 0,
+        lst_decimals: ctx.accounts.lst_mint.decimals,
+        bump: ctx.bumps.pool,
+        vault_bump: ctx.bumps.pool_vault,
+        version: ACCOUNT_VERSION,
+        reserved: [0; 64],
+    });
+    if let RateSource::Manual { .. } = args.rate_source {
+        pool.rate = validate_rate(args.initial_rate)?;
+    } else {
+        let source = ctx.accounts.rate_source.as_ref().map(|a| a.to_account_info());
+        refresh_rate(pool, source.as_ref(), &clock)?;
+    }
+    let config = &mut ctx.accounts.config;
+    config.pool_count = config
+        .pool_count
+        .checked_add(1)
+        .ok_or(RestakingError::MathOverflow)?;
+
+    emit_cpi!(PoolAddedEvent {
+        pool: pool.key(),
+        lst_mint: pool.lst_mint,
+        vault: pool.vault,
+        token_program: pool.token_program,
+        rate_source: pool.rate_source,
+        rate: pool.rate,
+        deposit_cap_value: pool.deposit_cap_value,
+        withdrawal_delay_secs: pool.withdrawal_delay_secs,
+    });
+    Ok(())
+}

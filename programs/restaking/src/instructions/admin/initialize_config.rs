@@ -1,0 +1,61 @@
+//! `initialize_config`: creates the singleton `Config`; the signer becomes admin.
+use crate::constants::ACCOUNT_VERSION;
+use crate::events::ConfigInitializedEvent;
+use crate::state::Config;
+use anchor_lang::prelude::*;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct InitializeConfigArgs {
+    pub guardian: Pubkey,
+    pub treasury: Pubkey,
+    pub protocol_fee_bps: u16,
+    pub max_commission_bps: u16,
+    pub min_withdrawal_delay_secs: i64,
+    pub slash_veto_secs: i64,
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct InitializeConfig<'info> {
+    #[account(mut)]
+    pub admin: Signer<'info>,
+    #[account(
+        init,
+        payer = admin,
+        space = Config::DISCRIMINATOR.len() + Config::INIT_SPACE,
+        seeds = [Config::SEED],
+        bump,
+    )]
+    pub config: Account<'info, Config>,
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Result<()> {
+    let config = &mut ctx.accounts.config;
+    config.set_inner(Config {
+        admin: ctx.accounts.admin.key(),
+        pending_admin: Pubkey::default(),
+        guardian: args.guardian,
+        treasury: args.treasury,
+        protocol_fee_bps: args.protocol_fee_bps,
+        max_commission_bps: args.max_commission_bps,
+        min_withdrawal_delay_secs: args.min_withdrawal_delay_secs,
+        slash_veto_secs: args.slash_veto_secs,
+        pause_flags: 0,
+        pool_count: 0,
+        bump: ctx.bumps.config,
+        version: ACCOUNT_VERSION,
+        reserved: [0; 64],
+    });
+    config.validate_settings()?;
+    emit_cpi!(ConfigInitializedEvent {
+        admin: config.admin,
+        guardian: config.guardian,
+        treasury: config.treasury,
+        protocol_fee_bps: config.protocol_fee_bps,
+        max_commission_bps: config.max_commission_bps,
+        min_withdrawal_delay_secs: config.min_withdrawal_delay_secs,
+        slash_veto_secs: config.slash_veto_secs,
+    });
+    Ok(())
+}

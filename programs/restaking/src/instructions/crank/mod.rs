@@ -1,0 +1,7 @@
+//! Permissionless instructions.
+// Every file exports a `handler`; the program module calls them by path, and Anchor needs the
+// accounts structs (and their generated client modules) re-exported at the crate root.
+#![allow(ambiguous_glob_reexports)]
+pub mod harvest;
+
+pub use harvest::*;

@@ -1,0 +1,80 @@
+//! `claim`: settles the position's yield in one instruction. The base-yield leg strips the idle
+//! holding at the fresh rate and pays every unclaimed LST of yield; the restaking leg (reward
+//! streams of the position's delegations) joins it without a change of name. Never paused.
+use crate::error::RestakingError;
+use crate::events::ClaimEvent;
+use crate::math::SafeMath;
+use crate::rate_source::refresh_rate;
+use crate::state::{Pool, Position};
+use crate::token::transfer_from_vault;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct Claim<'info> {
+    pub owner: Signer<'info>,
+    #[account(
+        mut,
+        has_one = lst_mint @ RestakingError::InvalidMint,
+        constraint = pool.vault == pool_vault.key() @ RestakingError::InvalidVault,
+        constraint = pool.token_program == token_program.key() @ RestakingError::InvalidTokenProgram,
+    )]
+    pub pool: Box<Account<'info, Pool>>,
+    #[account(
+        mut,
+        has_one = owner @ RestakingError::NotPositionOwner,
+        has_one = pool @ RestakingError::NotPositionOwner,
+    )]
+    pub position: Box<Account<'info, Position>>,
+    pub lst_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// Any token account of the LST mint; receives the base yield.
+    #[account(
+        mut,
+        constraint = owner_lst_account.mint == lst_mint.key() @ RestakingError::InvalidMint,
+    )]
+    pub owner_lst_account: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    pub rate_source: Option<UncheckedAccount<'info>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+pub fn handler(ctx: Context<Claim>) -> Result<()> {
+    let clock = Clock::get()?;
+    let accounts = &mut *ctx.accounts;
+    let pool = &mut accounts.pool;
+    let position = &mut accounts.position;
+
+    let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
+    let rate = refresh_rate(pool, source.as_ref(), &clock)?;
+    pool.strip_idle(position, rate)?;
+
+    let base_yield = position.take_yield();
+    if base_yield > 0 {
+        pool.total_unclaimed_yield = pool.total_unclaimed_yield.safe_sub(base_yield)?;
+        pool.total_yield_paid_lst = pool.total_yield_paid_lst.safe_add(base_yield)?;
+        transfer_from_vault(
+            &accounts.token_program.to_account_info(),
+            &accounts.pool_vault,
+            &accounts.owner_lst_account.to_account_info(),
+            &accounts.lst_mint,
+            &pool.to_account_info(),
+            &pool.signer_seeds(),
+            base_yield,
+        )?;
+    }
+
+    let event = ClaimEvent {
+        pool: pool.key(),
+        position: position.key(),
+        owner: position.owner,
+        destination: accounts.owner_lst_account.key(),
+        base_yield_lst: base_yield,
+        rate,
+        pool_total_unclaimed_yield: pool.total_unclaimed_yield,
+    };
+    emit_cpi!(event);
+    Ok(())
+}

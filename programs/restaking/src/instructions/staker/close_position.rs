@@ -1,0 +1,34 @@
+//! `close_position`: closes an empty position and returns its rent to the owner.
+use crate::error::RestakingError;
+use crate::events::PositionClosedEvent;
+use crate::math::SafeMath;
+use crate::state::{Pool, Position};
+use anchor_lang::prelude::*;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ClosePosition<'info> {
+    #[account(mut)]
+    pub owner: Signer<'info>,
+    #[account(mut)]
+    pub pool: Account<'info, Pool>,
+    #[account(
+        mut,
+        close = owner,
+        has_one = owner @ RestakingError::NotPositionOwner,
+        has_one = pool @ RestakingError::NotPositionOwner,
+        constraint = position.is_empty() @ RestakingError::PositionNotEmpty,
+    )]
+    pub position: Account<'info, Position>,
+}
+
+pub fn handler(ctx: Context<ClosePosition>) -> Result<()> {
+    let pool = &mut ctx.accounts.pool;
+    pool.position_count = pool.position_count.safe_sub(1)?;
+    emit_cpi!(PositionClosedEvent {
+        pool: pool.key(),
+        position: ctx.accounts.position.key(),
+        owner: ctx.accounts.owner.key(),
+    });
+    Ok(())
+}

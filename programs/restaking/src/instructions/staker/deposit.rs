@@ -1,0 +1,107 @@
+//! `deposit(amount, min_value)`: moves LST from the owner into the pool vault and credits the
+//! position's idle holding with what the vault received, valued at the fresh rate.
+use crate::constants::PAUSE_DEPOSITS;
+use crate::error::RestakingError;
+use crate::events::DepositEvent;
+use crate::math::{value_of_lst_floor, SafeMath};
+use crate::rate_source::refresh_rate;
+use crate::state::{Config, Pool, Position};
+use crate::token::transfer_to_vault;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct Deposit<'info> {
+    pub owner: Signer<'info>,
+    pub config: Account<'info, Config>,
+    #[account(
+        mut,
+        has_one = lst_mint @ RestakingError::InvalidMint,
+        constraint = pool.vault == pool_vault.key() @ RestakingError::InvalidVault,
+        constraint = pool.token_program == token_program.key() @ RestakingError::InvalidTokenProgram,
+    )]
+    pub pool: Box<Account<'info, Pool>>,
+    #[account(
+        mut,
+        has_one = owner @ RestakingError::NotPositionOwner,
+        has_one = pool @ RestakingError::NotPositionOwner,
+    )]
+    pub position: Box<Account<'info, Position>>,
+    pub lst_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        mut,
+        constraint = owner_lst_account.mint == lst_mint.key() @ RestakingError::InvalidMint,
+    )]
+    pub owner_lst_account: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the pool's rate source account (omit for manual pools); key, owner program and
+    /// layout are checked by `refresh_rate`.
+    pub rate_source: Option<UncheckedAccount<'info>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl Deposit<'_> {
+    fn validate(&self, amount: u64) -> Result<()> {
+        require!(amount > 0, RestakingError::ZeroAmount);
+        require!(
+            !self.config.is_paused(PAUSE_DEPOSITS),
+            RestakingError::DepositsPaused
+        );
+        require!(
+            self.owner_lst_account.amount >= amount,
+            RestakingError::InsufficientFunds
+        );
+        Ok(())
+    }
+}
+
+#[access_control(ctx.accounts.validate(amount))]
+pub fn handler(ctx: Context<Deposit>, amount: u64, min_value: u64) -> Result<()> {
+    let clock = Clock::get()?;
+    let accounts = &mut *ctx.accounts;
+    let pool = &mut accounts.pool;
+    let position = &mut accounts.position;
+
+    let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
+    let rate = refresh_rate(pool, source.as_ref(), &clock)?;
+    pool.strip_idle(position, rate)?;
+
+    let received = transfer_to_vault(
+        &accounts.token_program.to_account_info(),
+        &accounts.owner_lst_account,
+        &mut accounts.pool_vault,
+        &accounts.lst_mint,
+        &accounts.owner.to_account_info(),
+        amount,
+    )?;
+    let value = value_of_lst_floor(received, rate)?;
+    require!(value >= min_value, RestakingError::SlippageExceeded);
+    let total_principal = pool.total_principal.safe_add(value)?;
+    require!(
+        total_principal <= pool.deposit_cap_value,
+        RestakingError::DepositCapExceeded
+    );
+
+    position.add_idle(received, value)?;
+    pool.total_principal = total_principal;
+    pool.total_idle_lst = pool.total_idle_lst.safe_add(received)?;
+    pool.total_deposited_lst = pool.total_deposited_lst.safe_add(received)?;
+
+    let event = DepositEvent {
+        pool: pool.key(),
+        position: position.key(),
+        owner: position.owner,
+        amount,
+        received_lst: received,
+        value,
+        rate,
+        position_idle_lst: position.idle_lst,
+        position_idle_principal: position.idle_principal,
+        pool_total_idle_lst: pool.total_idle_lst,
+        pool_total_principal: pool.total_principal,
+    };
+    emit_cpi!(event);
+    Ok(())
+}

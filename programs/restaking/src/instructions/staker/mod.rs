@@ -1,0 +1,19 @@
+//! Instructions signed by a position's owner.
+// Every file exports a `handler`; the program module calls them by path, and Anchor needs the
+// accounts structs (and their generated client modules) re-exported at the crate root.
+#![allow(ambiguous_glob_reexports)]
+pub mod cancel_withdrawal;
+pub mod claim;
+pub mod close_position;
+pub mod complete_withdrawal;
+pub mod deposit;
+pub mod open_position;
+pub mod request_withdrawal;
+
+pub use cancel_withdrawal::*;
+pub use claim::*;
+pub use close_position::*;
+pub use complete_withdrawal::*;
+pub use deposit::*;
+pub use open_position::*;
+pub use request_withdrawal::*;

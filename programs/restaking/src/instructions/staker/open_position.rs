@@ -1,0 +1,50 @@
+//! `open_position`: creates the owner's position in a pool.
+use crate::constants::ACCOUNT_VERSION;
+use crate::events::PositionOpenedEvent;
+use crate::math::SafeMath;
+use crate::state::{Pool, Position};
+use anchor_lang::prelude::*;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct OpenPosition<'info> {
+    /// Owner of the new position; pays its rent and gets it back on `close_position`.
+    #[account(mut)]
+    pub owner: Signer<'info>,
+    #[account(mut)]
+    pub pool: Account<'info, Pool>,
+    #[account(
+        init,
+        payer = owner,
+        space = Position::DISCRIMINATOR.len() + Position::INIT_SPACE,
+        seeds = [Position::SEED, pool.key().as_ref(), owner.key().as_ref()],
+        bump,
+    )]
+    pub position: Account<'info, Position>,
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler(ctx: Context<OpenPosition>) -> Result<()> {
+    let pool = &mut ctx.accounts.pool;
+    pool.position_count = pool.position_count.safe_add(1)?;
+    ctx.accounts.position.set_inner(Position {
+        pool: pool.key(),
+        owner: ctx.accounts.owner.key(),
+        lien_holder: Pubkey::default(),
+        idle_lst: 0,
+        idle_principal: 0,
+        unclaimed_yield: 0,
+        ticket_nonce: 0,
+        open_tickets: 0,
+        open_delegations: 0,
+        bump: ctx.bumps.position,
+        version: ACCOUNT_VERSION,
+        reserved: [0; 32],
+    });
+    emit_cpi!(PositionOpenedEvent {
+        pool: pool.key(),
+        position: ctx.accounts.position.key(),
+        owner: ctx.accounts.owner.key(),
+    });
+    Ok(())
+}

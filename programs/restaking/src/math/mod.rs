@@ -1,0 +1,7 @@
+//! Pure arithmetic: checked operations, rate conversions and base-yield stripping.
+//! Nothing here touches accounts, so all of it is unit- and property-tested without a VM.
+pub mod rate;
+pub mod safe_math;
+
+pub use rate::*;
+pub use safe_math::SafeMath;

@@ -1,0 +1,68 @@
+//! Rate sources (SPEC §3): read and validate the pool's rate in the instruction that uses it.
+//!
+//! A stale or malformed source is a named error, never a silent fallback to a cached rate.
+pub mod marinade;
+pub mod spl_stake_pool;
+
+use crate::constants::{MARINADE_PROGRAM_ID, SPL_STAKE_POOL_PROGRAM_ID};
+use crate::error::RestakingError;
+use crate::math::{rate_from_ratio, validate_rate, SafeMath};
+use crate::state::{Pool, RateSource};
+use anchor_lang::prelude::*;
+
+/// Reads the current rate of `pool` from its source, stores it in the pool and returns it.
+///
+/// `source` is the source account (`None` for manual pools, whose pushed rate is checked
+/// against its maximum age instead).
+pub fn refresh_rate(pool: &mut Pool, source: Option<&AccountInfo>, clock: &Clock) -> Result<u128> {
+    let rate = match pool.rate_source {
+        RateSource::SplStakePool { stake_pool } => {
+            let info = expect_source(source, &stake_pool, &SPL_STAKE_POOL_PROGRAM_ID)?;
+            let data = info.try_borrow_data()?;
+            let sp = spl_stake_pool::parse_stake_pool(&data)?;
+            require_keys_eq!(
+                sp.pool_mint,
+                pool.lst_mint,
+                RestakingError::RateSourceMintMismatch
+            );
+            require!(
+                sp.last_update_epoch == clock.epoch,
+                RestakingError::StaleRate
+            );
+            rate_from_ratio(
+                u128::from(sp.total_lamports),
+                u128::from(sp.pool_token_supply),
+            )?
+        }
+        RateSource::Marinade { state } => {
+            let info = expect_source(source, &state, &MARINADE_PROGRAM_ID)?;
+            let data = info.try_borrow_data()?;
+            let m = marinade::parse_marinade_state(&data)?;
+            require_keys_eq!(
+                m.msol_mint,
+                pool.lst_mint,
+                RestakingError::RateSourceMintMismatch
+            );
+            rate_from_ratio(u128::from(m.msol_price), marinade::MSOL_PRICE_DENOMINATOR)?
+        }
+        RateSource::Manual { max_age_secs, .. } => {
+            let age = clock.unix_timestamp.safe_sub(pool.rate_updated_ts)?;
+            require!(age <= i64::from(max_age_secs), RestakingError::StaleRate);
+            return validate_rate(pool.rate);
+        }
+    };
+    pool.rate = rate;
+    pool.rate_updated_ts = clock.unix_timestamp;
+    Ok(rate)
+}
+
+fn expect_source<'a, 'info>(
+    source: Option<&'a AccountInfo<'info>>,
+    expected: &Pubkey,
+    owner: &Pubkey,
+) -> Result<&'a AccountInfo<'info>> {
+    let info = source.ok_or(RestakingError::RateSourceMissing)?;
+    require_keys_eq!(*info.key, *expected, RestakingError::RateSourceMismatch);
+    require_keys_eq!(*info.owner, *owner, RestakingError::InvalidRateSourceOwner);
+    Ok(info)
+}

@@ -1,0 +1,129 @@
+//! `Position`: a staker's restake position in one pool, and its idle-holding transitions.
+use crate::error::RestakingError;
+use crate::math::{pro_rata_floor, strippable_yield, SafeMath};
+use anchor_lang::prelude::*;
+
+/// A staker's position in one pool. PDA `["position", pool, owner]`.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Position {
+    pub pool: Pubkey,
+    pub owner: Pubkey,
+    /// Program PDA holding a lien over the position; default key when none (SPEC §6).
+    pub lien_holder: Pubkey,
+    /// LST in the vault belonging to this position and not delegated, queued or stripped.
+    pub idle_lst: u64,
+    /// Numeraire value `idle_lst` was worth when it entered (its principal).
+    pub idle_principal: u64,
+    /// Stripped base yield awaiting `claim`, in LST.
+    pub unclaimed_yield: u64,
+    /// Nonce of the next withdrawal ticket.
+    pub ticket_nonce: u64,
+    pub open_tickets: u16,
+    pub open_delegations: u16,
+    pub bump: u8,
+    pub version: u8,
+    pub reserved: [u8; 32],
+}
+
+impl Position {
+    pub const SEED: &'static [u8] = b"position";
+
+    pub fn has_lien(&self) -> bool {
+        self.lien_holder != Pubkey::default()
+    }
+
+    /// Strips the idle holding's base yield at `rate` into `unclaimed_yield`; returns it.
+    pub fn strip_idle(&mut self, rate: u128) -> Result<u64> {
+        let y = strippable_yield(self.idle_lst, self.idle_principal, rate)?;
+        if y > 0 {
+            self.idle_lst = self.idle_lst.safe_sub(y)?;
+            self.unclaimed_yield = self.unclaimed_yield.safe_add(y)?;
+        }
+        Ok(y)
+    }
+
+    /// Adds LST worth `principal` to the idle holding.
+    pub fn add_idle(&mut self, lst: u64, principal: u64) -> Result<()> {
+        self.idle_lst = self.idle_lst.safe_add(lst)?;
+        self.idle_principal = self.idle_principal.safe_add(principal)?;
+        Ok(())
+    }
+
+    /// Takes `lst` out of the idle holding with its pro-rata principal (rounded down, so what
+    /// stays keeps at least its share); returns that principal.
+    pub fn remove_idle(&mut self, lst: u64) -> Result<u64> {
+        require!(lst <= self.idle_lst, RestakingError::InsufficientIdle);
+        let principal = if lst == self.idle_lst {
+            self.idle_principal
+        } else {
+            pro_rata_floor(self.idle_principal, lst, self.idle_lst)?
+        };
+        self.idle_lst = self.idle_lst.safe_sub(lst)?;
+        self.idle_principal = self.idle_principal.safe_sub(principal)?;
+        Ok(principal)
+    }
+
+    /// Takes all unclaimed yield; returns it.
+    pub fn take_yield(&mut self) -> u64 {
+        core::mem::take(&mut self.unclaimed_yield)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.idle_lst == 0
+            && self.idle_principal == 0
+            && self.unclaimed_yield == 0
+            && self.open_tickets == 0
+            && self.open_delegations == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::constants::RATE_SCALE;
+
+    fn position(idle_lst: u64, idle_principal: u64) -> Position {
+        Position {
+            pool: Pubkey::default(),
+            owner: Pubkey::default(),
+            lien_holder: Pubkey::default(),
+            idle_lst,
+            idle_principal,
+            unclaimed_yield: 0,
+            ticket_nonce: 0,
+            open_tickets: 0,
+            open_delegations: 0,
+            bump: 0,
+            version: 1,
+            reserved: [0; 32],
+        }
+    }
+
+    #[test]
+    fn strip_then_remove_all() {
+        let mut p = position(100, 100);
+        assert_eq!(p.strip_idle(RATE_SCALE * 2).unwrap(), 50);
+        assert_eq!((p.idle_lst, p.unclaimed_yield), (50, 50));
+        assert_eq!(p.remove_idle(50).unwrap(), 100);
+        assert_eq!(p.take_yield(), 50);
+        assert!(p.is_empty());
+    }
+
+    #[test]
+    fn remove_more_than_idle_fails() {
+        let mut p = position(10, 10);
+        assert_eq!(
+            p.remove_idle(11).unwrap_err(),
+            RestakingError::InsufficientIdle.into()
+        );
+        assert_eq!((p.idle_lst, p.idle_principal), (10, 10));
+    }
+
+    #[test]
+    fn partial_remove_keeps_principal_share_rounded_up() {
+        let mut p = position(3, 10);
+        assert_eq!(p.remove_idle(1).unwrap(), 3); // floor(10 / 3)
+        assert_eq!((p.idle_lst, p.idle_principal), (2, 7));
+    }
+}

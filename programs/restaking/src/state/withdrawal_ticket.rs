@@ -1,0 +1,41 @@
+//! `WithdrawalTicket`: a queued exit.
+use anchor_lang::prelude::*;
+
+/// What a ticket withdraws from.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, PartialEq, Eq, InitSpace, Debug)]
+pub enum TicketKind {
+    /// Idle LST queued for `complete_withdrawal`; earns nothing while queued.
+    Withdraw,
+    /// Bucket shares queued to return to idle; stays slashable until it matures.
+    Undelegate,
+}
+
+/// A queued exit. PDA `["ticket", position, nonce_le_bytes]`.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct WithdrawalTicket {
+    pub position: Pubkey,
+    /// Operator bucket of an `Undelegate` ticket; default key for `Withdraw`.
+    pub operator_pool: Pubkey,
+    pub kind: TicketKind,
+    pub nonce: u64,
+    /// LST queued (for `Withdraw`).
+    pub lst: u64,
+    /// Bucket shares queued (for `Undelegate`).
+    pub shares: u64,
+    /// Principal value the queued LST carried.
+    pub principal: u64,
+    pub requested_ts: i64,
+    pub unlock_ts: i64,
+    pub bump: u8,
+    pub version: u8,
+    pub reserved: [u8; 16],
+}
+
+impl WithdrawalTicket {
+    pub const SEED: &'static [u8] = b"ticket";
+
+    pub fn is_matured(&self, now: i64) -> bool {
+        now >= self.unlock_ts
+    }
+}

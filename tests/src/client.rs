@@ -1,0 +1,316 @@
+//! Instruction builders and PDA helpers for the restaking program: what a Rust client (the CLI,
+//! the tests, another program's off-chain code) needs to call it.
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{InstructionData, ToAccountMetas};
+use restaking::state::{Config, Pool, Position, RateSource, WithdrawalTicket};
+use restaking::{accounts, instruction, ID};
+
+pub use restaking::instructions::{AddPoolArgs, InitializeConfigArgs, UpdateConfigArgs, UpdatePoolArgs};
+
+pub fn config_pda() -> Pubkey {
+    Pubkey::find_program_address(&[Config::SEED], &ID).0
+}
+pub fn pool_pda(lst_mint: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[Pool::SEED, lst_mint.as_ref()], &ID).0
+}
+pub fn pool_vault_pda(pool: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[Pool::VAULT_SEED, pool.as_ref()], &ID).0
+}
+pub fn position_pda(pool: &Pubkey, owner: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[Position::SEED, pool.as_ref(), owner.as_ref()], &ID).0
+}
+pub fn ticket_pda(position: &Pubkey, nonce: u64) -> Pubkey {
+    Pubkey::find_program_address(
+        &[WithdrawalTicket::SEED, position.as_ref(), &nonce.to_le_bytes()],
+        &ID,
+    )
+    .0
+}
+pub fn event_authority() -> Pubkey {
+    Pubkey::find_program_address(&[b"__event_authority"], &ID).0
+}
+
+fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+/// Everything that identifies a pool to its instructions.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolKeys {
+    pub pool: Pubkey,
+    pub lst_mint: Pubkey,
+    pub vault: Pubkey,
+    pub token_program: Pubkey,
+    /// The rate source account (`None` for manual pools).
+    pub rate_source: Option<Pubkey>,
+}
+
+impl PoolKeys {
+    pub fn new(lst_mint: Pubkey, token_program: Pubkey, rate_source: &RateSource) -> Self {
+        let pool = pool_pda(&lst_mint);
+        Self {
+            pool,
+            lst_mint,
+            vault: pool_vault_pda(&pool),
+            token_program,
+            rate_source: rate_source.account(),
+        }
+    }
+    pub fn position(&self, owner: &Pubkey) -> Pubkey {
+        position_pda(&self.pool, owner)
+    }
+}
+
+pub fn initialize_config(admin: Pubkey, args: InitializeConfigArgs) -> Instruction {
+    ix(
+        accounts::InitializeConfig {
+            admin,
+            config: config_pda(),
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::InitializeConfig { args },
+    )
+}
+
+pub fn update_config(admin: Pubkey, args: UpdateConfigArgs) -> Instruction {
+    ix(
+        accounts::UpdateConfig {
+            admin,
+            config: config_pda(),
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::UpdateConfig { args },
+    )
+}
+
+pub fn transfer_admin(admin: Pubkey, new_admin: Pubkey) -> Instruction {
+    ix(
+        accounts::TransferAdmin {
+            admin,
+            config: config_pda(),
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::TransferAdmin { new_admin },
+    )
+}
+
+pub fn accept_admin(pending_admin: Pubkey) -> Instruction {
+    ix(
+        accounts::AcceptAdmin {
+            pending_admin,
+            config: config_pda(),
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::AcceptAdmin {},
+    )
+}
+
+pub fn set_pause(signer: Pubkey, pause_flags: u8) -> Instruction {
+    ix(
+        accounts::SetPause {
+            signer,
+            config: config_pda(),
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::SetPause { pause_flags },
+    )
+}
+
+pub fn add_pool(admin: Pubkey, keys: &PoolKeys, args: AddPoolArgs) -> Instruction {
+    ix(
+        accounts::AddPool {
+            admin,
+            config: config_pda(),
+            lst_mint: keys.lst_mint,
+            pool: keys.pool,
+            pool_vault: keys.vault,
+            rate_source: keys.rate_source,
+            token_program: keys.token_program,
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::AddPool { args },
+    )
+}
+
+pub fn update_pool(admin: Pubkey, pool: Pubkey, args: UpdatePoolArgs) -> Instruction {
+    ix(
+        accounts::UpdatePool {
+            admin,
+            config: config_pda(),
+            pool,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::UpdatePool { args },
+    )
+}
+
+pub fn push_rate(updater: Pubkey, pool: Pubkey, rate: u128) -> Instruction {
+    ix(
+        accounts::PushRate {
+            updater,
+            pool,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::PushRate { rate },
+    )
+}
+
+pub fn open_position(owner: Pubkey, keys: &PoolKeys) -> Instruction {
+    ix(
+        accounts::OpenPosition {
+            owner,
+            pool: keys.pool,
+            position: keys.position(&owner),
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::OpenPosition {},
+    )
+}
+
+pub fn deposit(
+    owner: Pubkey,
+    keys: &PoolKeys,
+    owner_lst_account: Pubkey,
+    amount: u64,
+    min_value: u64,
+) -> Instruction {
+    ix(
+        accounts::Deposit {
+            owner,
+            config: config_pda(),
+            pool: keys.pool,
+            position: keys.position(&owner),
+            lst_mint: keys.lst_mint,
+            owner_lst_account,
+            pool_vault: keys.vault,
+            rate_source: keys.rate_source,
+            token_program: keys.token_program,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::Deposit { amount, min_value },
+    )
+}
+
+pub fn request_withdrawal(
+    owner: Pubkey,
+    keys: &PoolKeys,
+    ticket_nonce: u64,
+    amount: u64,
+    lien_holder: Option<Pubkey>,
+) -> Instruction {
+    let position = keys.position(&owner);
+    ix(
+        accounts::RequestWithdrawal {
+            owner,
+            lien_holder,
+            pool: keys.pool,
+            position,
+            ticket: ticket_pda(&position, ticket_nonce),
+            rate_source: keys.rate_source,
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::RequestWithdrawal { amount },
+    )
+}
+
+pub fn complete_withdrawal(
+    owner: Pubkey,
+    keys: &PoolKeys,
+    ticket: Pubkey,
+    owner_lst_account: Pubkey,
+) -> Instruction {
+    ix(
+        accounts::CompleteWithdrawal {
+            owner,
+            pool: keys.pool,
+            position: keys.position(&owner),
+            ticket,
+            lst_mint: keys.lst_mint,
+            pool_vault: keys.vault,
+            owner_lst_account,
+            token_program: keys.token_program,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::CompleteWithdrawal {},
+    )
+}
+
+pub fn cancel_withdrawal(owner: Pubkey, keys: &PoolKeys, ticket: Pubkey) -> Instruction {
+    ix(
+        accounts::CancelWithdrawal {
+            owner,
+            pool: keys.pool,
+            position: keys.position(&owner),
+            ticket,
+            rate_source: keys.rate_source,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::CancelWithdrawal {},
+    )
+}
+
+pub fn claim(owner: Pubkey, keys: &PoolKeys, owner_lst_account: Pubkey) -> Instruction {
+    ix(
+        accounts::Claim {
+            owner,
+            pool: keys.pool,
+            position: keys.position(&owner),
+            lst_mint: keys.lst_mint,
+            pool_vault: keys.vault,
+            owner_lst_account,
+            rate_source: keys.rate_source,
+            token_program: keys.token_program,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::Claim {},
+    )
+}
+
+pub fn harvest(keys: &PoolKeys, position: Pubkey) -> Instruction {
+    ix(
+        accounts::Harvest {
+            pool: keys.pool,
+            position,
+            rate_source: keys.rate_source,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::Harvest {},
+    )
+}
+
+pub fn close_position(owner: Pubkey, keys: &PoolKeys) -> Instruction {
+    ix(
+        accounts::ClosePosition {
+            owner,
+            pool: keys.pool,
+            position: keys.position(&owner),
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::ClosePosition {},
+    )
+}
