@@ -14,7 +14,8 @@
 //!   largest); the Borsh serialization of a pool with every optional field empty is 435 bytes
 //!   and the rest is zero. 611 was checked against a mainnet dump of the BlazeStake pool.
 //! - Marinade `State`: `marinade-finance/liquid-staking-program`,
-//!   `programs/marinade-finance/src/state/{mod,stake_system,validator_system,liq_pool,list,fee}.rs`.
+//!   `programs/marinade-finance/src/state/` (`mod.rs`, `stake_system.rs`,
+//!   `validator_system.rs`, `liq_pool.rs`, `list.rs`, `fee.rs`).
 //!   Serialized size is 8 + 630 = 638 bytes; the mainnet account
 //!   (`8szGkuLTAux9XMgZ2vtY39jVSowEcpBfFfD8hXSEqdGC`) is allocated 2,616 bytes, the tail
 //!   being zero. Both numbers were checked against mainnet dumps of that account.
@@ -98,7 +99,11 @@ impl Writer {
     }
     fn finish(self, serialized_len: usize, account_len: usize) -> Vec<u8> {
         let mut data = self.0;
-        assert_eq!(data.len(), serialized_len, "builder wrote a wrong number of bytes");
+        assert_eq!(
+            data.len(),
+            serialized_len,
+            "builder wrote a wrong number of bytes"
+        );
         data.resize(account_len, 0);
         data
     }
@@ -241,12 +246,16 @@ mod tests {
         assert_eq!(sp.get(258..266), Some(&0x0102u64.to_le_bytes()[..]));
         assert_eq!(sp.get(266..274), Some(&0x0304u64.to_le_bytes()[..]));
         assert_eq!(sp.get(274..282), Some(&0x0506u64.to_le_bytes()[..]));
-        assert!(sp.get(435..).is_some_and(|tail| tail.iter().all(|b| *b == 0)));
+        assert!(sp
+            .get(435..)
+            .is_some_and(|tail| tail.iter().all(|b| *b == 0)));
 
         let m = marinade_state_account_data(&mint, 0x0708);
         assert_eq!(m.get(..8), Some(&MARINADE_STATE_DISCRIMINATOR[..]));
         assert_eq!(m.get(8..40), Some(mint.as_ref()));
         assert_eq!(m.get(512..520), Some(&0x0708u64.to_le_bytes()[..]));
-        assert!(m.get(638..).is_some_and(|tail| tail.iter().all(|b| *b == 0)));
+        assert!(m
+            .get(638..)
+            .is_some_and(|tail| tail.iter().all(|b| *b == 0)));
     }
 }

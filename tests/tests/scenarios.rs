@@ -116,3 +116,100 @@ async fn scenario_s7_pause() {
     env.ok(&[client::set_pause(admin.pubkey(), 0)], &[&admin]).await;
     env.deposit(&pool, &alice, ONE).await.unwrap();
 }
+
+/// S8 — hostile input: wrong mint, wrong vault, foreign position, missing signer, fake
+/// stake-pool account (wrong owner or mint), stale rate, zero and u64::MAX amounts each fail
+/// with a named error and change no balance. (The reward-vault case arrives with rewards.)
+#[tokio::test]
+async fn scenario_s8_hostile_input() {
+    use anchor_lang::error::ErrorCode as Anchor;
+    let mut env = Env::new().await;
+    let pool = env.stake_pool_lst(MintKind::Spl, ONE, ONE).await;
+    let alice = env.user(&pool, 100 * ONE).await;
+    let mallory = env.user(&pool, 100 * ONE).await;
+    env.deposit(&pool, &alice, 50 * ONE).await.unwrap();
+    env.deposit(&pool, &mallory, 10 * ONE).await.unwrap();
+
+    let other_mint = env.create_mint(MintKind::Spl, 9).await;
+    let other_account = env.create_token_account(&other_mint, &mallory.key()).await;
+    env.mint_to(&other_mint, &other_account, 100 * ONE).await;
+    let fake_vault = env.create_token_account(&pool.keys.lst_mint, &mallory.key()).await;
+
+    let watched = [
+        alice.lst_account,
+        mallory.lst_account,
+        other_account,
+        fake_vault,
+        pool.keys.vault,
+        pool.keys.pool,
+        pool.keys.position(&alice.key()),
+        pool.keys.position(&mallory.key()),
+    ];
+    let before = env.snapshot(&watched).await;
+    let m = mallory.kp.insecure_clone();
+
+    // wrong mint: the pool's mint swapped for another, or a token account of another mint
+    let mut keys = pool.keys;
+    keys.lst_mint = other_mint;
+    let r = env.send(&[client::deposit(m.pubkey(), &keys, other_account, ONE, 0)], &[&m]).await;
+    assert_error(r, RestakingError::InvalidMint);
+    let r = env.send(&[client::deposit(m.pubkey(), &pool.keys, other_account, ONE, 0)], &[&m]).await;
+    assert_error(r, RestakingError::InvalidMint);
+
+    // wrong vault: a token account of the right mint that is not the pool's vault
+    let mut keys = pool.keys;
+    keys.vault = fake_vault;
+    let r = env.send(&[client::deposit(m.pubkey(), &keys, mallory.lst_account, ONE, 0)], &[&m]).await;
+    assert_error(r, RestakingError::InvalidVault);
+    let r = env.send(&[client::claim(m.pubkey(), &keys, mallory.lst_account)], &[&m]).await;
+    assert_error(r, RestakingError::InvalidVault);
+
+    // foreign position: Mallory names Alice's position
+    let alice_position = pool.keys.position(&alice.key());
+    let mut ix = client::request_withdrawal(m.pubkey(), &pool.keys, 0, ONE, None);
+    ix.accounts[3].pubkey = alice_position;
+    ix.accounts[4].pubkey = client::ticket_pda(&alice_position, 0);
+    assert_error(env.send(&[ix], &[&m]).await, RestakingError::NotPositionOwner);
+    let mut ix = client::claim(m.pubkey(), &pool.keys, mallory.lst_account);
+    ix.accounts[2].pubkey = pool.keys.position(&alice.key());
+    assert_error(env.send(&[ix], &[&m]).await, RestakingError::NotPositionOwner);
+
+    // missing signer: Alice's claim sent without Alice's signature
+    let mut ix = client::claim(alice.key(), &pool.keys, mallory.lst_account);
+    ix.accounts[0].is_signer = false;
+    assert_anchor_error(env.send(&[ix], &[]).await, Anchor::AccountNotSigner);
+
+    // fake stake-pool accounts: another address, the right address with the wrong owner, or
+    // the right owner describing another mint
+    let source = pool.keys.rate_source.unwrap();
+    let mut keys = pool.keys;
+    let impostor = solana_sdk::pubkey::Pubkey::new_unique();
+    env.set_stake_pool(&impostor, &pool.keys.lst_mint, 2 * ONE, ONE).await;
+    keys.rate_source = Some(impostor);
+    let r = env.send(&[client::claim(m.pubkey(), &keys, mallory.lst_account)], &[&m]).await;
+    assert_error(r, RestakingError::RateSourceMismatch);
+    let data = restaking_tests::rate_accounts::stake_pool_account_data(&pool.keys.lst_mint, 2 * ONE, ONE, 0);
+    env.set_account(&source, &solana_sdk::pubkey::Pubkey::new_unique(), data).await;
+    let r = env.send(&[client::claim(m.pubkey(), &pool.keys, mallory.lst_account)], &[&m]).await;
+    assert_error(r, RestakingError::InvalidRateSourceOwner);
+    env.set_stake_pool(&source, &other_mint, 2 * ONE, ONE).await;
+    let r = env.send(&[client::claim(m.pubkey(), &pool.keys, mallory.lst_account)], &[&m]).await;
+    assert_error(r, RestakingError::RateSourceMintMismatch);
+
+    // stale rate: the stake pool was last updated in an earlier epoch
+    env.set_epoch(7).await;
+    env.set_stake_pool_at_epoch(&source, &pool.keys.lst_mint, 2 * ONE, ONE, 6).await;
+    assert_error(env.deposit(&pool, &mallory, ONE).await, RestakingError::StaleRate);
+    env.set_stake_pool(&source, &pool.keys.lst_mint, ONE, ONE).await;
+
+    // zero and u64::MAX amounts
+    assert_error(env.deposit(&pool, &mallory, 0).await, RestakingError::ZeroAmount);
+    assert_error(env.deposit(&pool, &mallory, u64::MAX).await, RestakingError::InsufficientFunds);
+    assert_error(env.request_withdrawal(&pool, &mallory, 0).await.map(|_| ()), RestakingError::ZeroAmount);
+    assert_error(
+        env.request_withdrawal(&pool, &mallory, u64::MAX).await.map(|_| ()),
+        RestakingError::InsufficientIdle,
+    );
+
+    assert_eq!(env.snapshot(&watched).await, before, "a hostile instruction changed state");
+}

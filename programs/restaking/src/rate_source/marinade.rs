@@ -116,8 +116,10 @@ fn read_array<const N: usize>(data: &[u8], offset: usize) -> Result<[u8; N]> {
     }
 }
 
+/// The integration tests' account builders (`tests/src/rate_accounts.rs`), compiled in here so
+/// the unit tests round-trip through them. Both readers include the file, hence the allows.
 #[cfg(test)]
-#[allow(dead_code)]
+#[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../../../../tests/src/rate_accounts.rs"]
 mod rate_accounts;
 
@@ -153,20 +155,22 @@ mod tests {
     /// First 638 bytes of the mainnet Marinade `State` account (2,616 bytes, the rest zero)
     /// as dumped in `sunrise-stake/app` test fixtures (`scenarios/marinade_state.json`).
     const MAINNET_STATE_HEX: &[&str] = &[
-        "d8926b5e684bb6b10b62ba074f722c9d4114f2d8f70a00c66002337b9bf90c873657a6d201db4c802cf4a4ea8c9c1b98",
-        "7d47a5bf7b1c99c8e36a87ecfe4b25c5b23e803efe52dfae0bfe3d3a8a7f9ca5d869ed03a9cba1eea0c99d6a766de72f",
-        "9d72046cf2d5d74294ba927e28a4e8a89671ed427067dc240160d27f4696ae2bf40eff7b10016be0fffdf01d1f000000",
-        "000000000000917c4b914e5399a2927d3d6edc651b67acb19fc26a47c17e4079bfb8263d4e6538000000a60000000000",
-        "000000000000000000000000000000000000000000000000000000000000000000000000000000000000ffff50460000",
-        "000000002f0300000000000000ca9a3b000000008f000000c0320bfd9d83ed36bbe764f0e20cc7fb84d4dc21e13dc945",
-        "094cb2c8f1e15eb33d000000160400000000000000000000000000000000000000000000000000000000000000000000",
-        "000000000bfe3d3a8a7f9ca5d869ed03a9cba1eea0c99d6a766de72f9d72046cf2d5d742904e9d00e49b72e7c2db1000",
-        "0004f7c6fd461267ce656a599fef3eefb786ee14946506111ab4501ceb69b2bd1afffeff5d2a5ee5685c17e07cede5be",
-        "f98300d4170ebbe2d99f064c4bb05ee97b35de7d00508a71191300008403000001000000881300008197cc04d4060000",
-        "0000000000000000ffffffffffffffff7e87e98959ff00001f29e49d0a8f0d00afc1044f010000003f04000000000000",
-        "adf7d1f8ac1c0000000000000000000001000000000000000100000000000000ffffffffffffffff0000000000000000",
-        "908d5cba4ab1bef9876f31e80a96d6db9fc9b2e86e93ba378171565d4bbdce1700e8030000e8030000012f0300000000",
-        "00001f0136b154dd000010270000",
+        "d8926b5e684bb6b10b62ba074f722c9d4114f2d8f70a00c66002337b9bf90c873657a6d201db4c80",
+        "2cf4a4ea8c9c1b987d47a5bf7b1c99c8e36a87ecfe4b25c5b23e803efe52dfae0bfe3d3a8a7f9ca5",
+        "d869ed03a9cba1eea0c99d6a766de72f9d72046cf2d5d74294ba927e28a4e8a89671ed427067dc24",
+        "0160d27f4696ae2bf40eff7b10016be0fffdf01d1f000000000000000000917c4b914e5399a2927d",
+        "3d6edc651b67acb19fc26a47c17e4079bfb8263d4e6538000000a600000000000000000000000000",
+        "00000000000000000000000000000000000000000000000000000000000000000000ffff50460000",
+        "000000002f0300000000000000ca9a3b000000008f000000c0320bfd9d83ed36bbe764f0e20cc7fb",
+        "84d4dc21e13dc945094cb2c8f1e15eb33d0000001604000000000000000000000000000000000000",
+        "00000000000000000000000000000000000000000bfe3d3a8a7f9ca5d869ed03a9cba1eea0c99d6a",
+        "766de72f9d72046cf2d5d742904e9d00e49b72e7c2db10000004f7c6fd461267ce656a599fef3eef",
+        "b786ee14946506111ab4501ceb69b2bd1afffeff5d2a5ee5685c17e07cede5bef98300d4170ebbe2",
+        "d99f064c4bb05ee97b35de7d00508a71191300008403000001000000881300008197cc04d4060000",
+        "0000000000000000ffffffffffffffff7e87e98959ff00001f29e49d0a8f0d00afc1044f01000000",
+        "3f04000000000000adf7d1f8ac1c0000000000000000000001000000000000000100000000000000",
+        "ffffffffffffffff0000000000000000908d5cba4ab1bef9876f31e80a96d6db9fc9b2e86e93ba37",
+        "8171565d4bbdce1700e8030000e8030000012f030000000000001f0136b154dd000010270000",
     ];
 
     #[test]
@@ -213,7 +217,11 @@ mod tests {
         let data = marinade_state_account_data(&Pubkey::new_unique(), 1 << 32);
         for len in [0, 7, 8, 40, 519, 520, 637] {
             let short = data.get(..len).expect("shorter than the account");
-            assert_eq!(parse_marinade_state(short).unwrap_err(), malformed(), "len {len}");
+            assert_eq!(
+                parse_marinade_state(short).expect_err("must be rejected"),
+                malformed(),
+                "len {len}"
+            );
         }
         let exact = data.get(..MARINADE_STATE_LEN).expect("long enough");
         assert!(parse_marinade_state(exact).is_ok());
@@ -227,13 +235,20 @@ mod tests {
             if let Some(byte) = bad.get_mut(i) {
                 *byte ^= 0x01;
             }
-            assert_eq!(parse_marinade_state(&bad).unwrap_err(), malformed(), "byte {i}");
+            assert_eq!(
+                parse_marinade_state(&bad).expect_err("must be rejected"),
+                malformed(),
+                "byte {i}"
+            );
         }
         let mut zeroed = data;
         if let Some(head) = zeroed.get_mut(..8) {
             head.fill(0);
         }
-        assert_eq!(parse_marinade_state(&zeroed).unwrap_err(), malformed());
+        assert_eq!(
+            parse_marinade_state(&zeroed).expect_err("must be rejected"),
+            malformed()
+        );
     }
 
     proptest! {

@@ -34,6 +34,7 @@ pub struct Claim<'info> {
     #[account(
         mut,
         constraint = owner_lst_account.mint == lst_mint.key() @ RestakingError::InvalidMint,
+        constraint = owner_lst_account.key() != pool.vault @ RestakingError::InvalidVault,
     )]
     pub owner_lst_account: Box<InterfaceAccount<'info, TokenAccount>>,
     /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.

@@ -39,6 +39,7 @@ pub struct CompleteWithdrawal<'info> {
     #[account(
         mut,
         constraint = owner_lst_account.mint == lst_mint.key() @ RestakingError::InvalidMint,
+        constraint = owner_lst_account.key() != pool.vault @ RestakingError::InvalidVault,
     )]
     pub owner_lst_account: Box<InterfaceAccount<'info, TokenAccount>>,
     pub token_program: Interface<'info, TokenInterface>,
