@@ -6,7 +6,9 @@ use anchor_lang::{InstructionData, ToAccountMetas};
 use restaking::state::{Config, Pool, Position, RateSource, WithdrawalTicket};
 use restaking::{accounts, instruction, ID};
 
-pub use restaking::instructions::{AddPoolArgs, InitializeConfigArgs, UpdateConfigArgs, UpdatePoolArgs};
+pub use restaking::instructions::{
+    AddPoolArgs, InitializeConfigArgs, UpdateConfigArgs, UpdatePoolArgs,
+};
 
 pub fn config_pda() -> Pubkey {
     Pubkey::find_program_address(&[Config::SEED], &ID).0
@@ -22,7 +24,11 @@ pub fn position_pda(pool: &Pubkey, owner: &Pubkey) -> Pubkey {
 }
 pub fn ticket_pda(position: &Pubkey, nonce: u64) -> Pubkey {
     Pubkey::find_program_address(
-        &[WithdrawalTicket::SEED, position.as_ref(), &nonce.to_le_bytes()],
+        &[
+            WithdrawalTicket::SEED,
+            position.as_ref(),
+            &nonce.to_le_bytes(),
+        ],
         &ID,
     )
     .0

@@ -12,17 +12,18 @@
 pub mod client;
 pub mod rate_accounts;
 
+pub use solana_sdk;
+
 use anchor_lang::prelude::{AccountInfo, Pubkey};
 use anchor_lang::solana_program::entrypoint::ProgramResult;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::solana_program::program_pack::Pack;
+use anchor_lang::solana_program::system_instruction;
 use anchor_lang::{AccountDeserialize, Discriminator};
 use anchor_spl::token::spl_token;
 use anchor_spl::token_2022::spl_token_2022;
 use client::PoolKeys;
-use restaking::constants::{
-    MARINADE_PROGRAM_ID, RATE_SCALE, SPL_STAKE_POOL_PROGRAM_ID,
-};
+use restaking::constants::{MARINADE_PROGRAM_ID, RATE_SCALE, SPL_STAKE_POOL_PROGRAM_ID};
 use restaking::error::RestakingError;
 use restaking::instructions::{AddPoolArgs, InitializeConfigArgs};
 use restaking::state::RateSource;
@@ -31,7 +32,6 @@ use solana_sdk::account::Account;
 use solana_sdk::clock::Clock;
 use solana_sdk::instruction::InstructionError;
 use solana_sdk::signature::{Keypair, Signer};
-use anchor_lang::solana_program::system_instruction;
 use solana_sdk::transaction::{Transaction, TransactionError};
 
 /// One LST with 9 decimals.
@@ -52,7 +52,11 @@ pub fn rate(num: u128, den: u128) -> u128 {
 #[allow(unsafe_code)]
 fn entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
     let accounts: &[AccountInfo] = Box::leak(accounts.to_vec().into_boxed_slice());
-    restaking::entry(program_id, unsafe { std::mem::transmute::<&[AccountInfo], &[AccountInfo]>(accounts) }, data)
+    restaking::entry(
+        program_id,
+        unsafe { std::mem::transmute::<&[AccountInfo], &[AccountInfo]>(accounts) },
+        data,
+    )
 }
 
 /// Which token program an LST mint belongs to, and its Token-2022 extensions.
@@ -61,7 +65,10 @@ pub enum MintKind {
     Spl,
     Token2022,
     /// Token-2022 with a transfer fee of `bps`, capped at `max_fee`.
-    Token2022TransferFee { bps: u16, max_fee: u64 },
+    Token2022TransferFee {
+        bps: u16,
+        max_fee: u64,
+    },
     /// Token-2022 with an extension the program rejects.
     Token2022PermanentDelegate,
     Token2022NonTransferable,
@@ -154,9 +161,12 @@ impl Env {
     pub async fn initialize_config(&mut self) {
         let args = self.default_config_args();
         let admin = self.admin.insecure_clone();
-        self.send(&[client::initialize_config(admin.pubkey(), args)], &[&admin])
-            .await
-            .expect("initialize_config");
+        self.send(
+            &[client::initialize_config(admin.pubkey(), args)],
+            &[&admin],
+        )
+        .await
+        .expect("initialize_config");
     }
 
     // ---- transactions ------------------------------------------------------------------
@@ -170,7 +180,12 @@ impl Env {
         all.extend_from_slice(ixs);
         let payer = self.ctx.payer.insecure_clone();
         let mut keys: Vec<&Keypair> = vec![&payer];
-        keys.extend(signers.iter().copied().filter(|s| s.pubkey() != payer.pubkey()));
+        keys.extend(
+            signers
+                .iter()
+                .copied()
+                .filter(|s| s.pubkey() != payer.pubkey()),
+        );
         let tx = Transaction::new_signed_with_payer(
             &all,
             Some(&payer.pubkey()),
@@ -190,7 +205,11 @@ impl Env {
     // ---- clock -------------------------------------------------------------------------
 
     pub async fn clock(&mut self) -> Clock {
-        self.ctx.banks_client.get_sysvar::<Clock>().await.expect("clock")
+        self.ctx
+            .banks_client
+            .get_sysvar::<Clock>()
+            .await
+            .expect("clock")
     }
 
     pub async fn set_time(&mut self, unix_timestamp: i64) {
@@ -213,12 +232,19 @@ impl Env {
     // ---- accounts ----------------------------------------------------------------------
 
     pub async fn account(&mut self, key: &Pubkey) -> Option<Account> {
-        self.ctx.banks_client.get_account(*key).await.expect("get_account")
+        self.ctx
+            .banks_client
+            .get_account(*key)
+            .await
+            .expect("get_account")
     }
 
     /// Deserialises a program account (panics if missing or of another type).
     pub async fn state<T: AccountDeserialize>(&mut self, key: &Pubkey) -> T {
-        let acc = self.account(key).await.unwrap_or_else(|| panic!("account {key} missing"));
+        let acc = self
+            .account(key)
+            .await
+            .unwrap_or_else(|| panic!("account {key} missing"));
         T::try_deserialize(&mut acc.data.as_slice()).expect("deserialize")
     }
 
@@ -253,8 +279,11 @@ impl Env {
 
     pub async fn airdrop(&mut self, to: &Pubkey, lamports: u64) {
         let payer = self.ctx.payer.insecure_clone();
-        self.ok(&[system_instruction::transfer(&payer.pubkey(), to, lamports)], &[])
-            .await;
+        self.ok(
+            &[system_instruction::transfer(&payer.pubkey(), to, lamports)],
+            &[],
+        )
+        .await;
     }
 
     // ---- tokens ------------------------------------------------------------------------
@@ -321,13 +350,16 @@ impl Env {
 
     /// Creates a token account of `mint` owned by `owner`.
     pub async fn create_token_account(&mut self, mint: &Pubkey, owner: &Pubkey) -> Pubkey {
-        use spl_token_2022::extension::{BaseStateWithExtensions, ExtensionType, StateWithExtensions};
+        use spl_token_2022::extension::{
+            BaseStateWithExtensions, ExtensionType, StateWithExtensions,
+        };
         let program = self.account(mint).await.expect("mint").owner;
         let space = if program == spl_token::ID {
             spl_token::state::Account::LEN
         } else {
             let data = self.account(mint).await.expect("mint").data;
-            let state = StateWithExtensions::<spl_token_2022::state::Mint>::unpack(&data).expect("mint");
+            let state =
+                StateWithExtensions::<spl_token_2022::state::Mint>::unpack(&data).expect("mint");
             let required = ExtensionType::get_required_init_account_extensions(
                 &state.get_extension_types().expect("ext"),
             );
@@ -345,8 +377,13 @@ impl Env {
                 space as u64,
                 &program,
             ),
-            spl_token_2022::instruction::initialize_account3(&program, &account.pubkey(), mint, owner)
-                .expect("init account"),
+            spl_token_2022::instruction::initialize_account3(
+                &program,
+                &account.pubkey(),
+                mint,
+                owner,
+            )
+            .expect("init account"),
         ];
         self.ok(&ixs, &[&account]).await;
         account.pubkey()
@@ -355,8 +392,9 @@ impl Env {
     pub async fn mint_to(&mut self, mint: &Pubkey, to: &Pubkey, amount: u64) {
         let program = self.account(mint).await.expect("mint").owner;
         let auth = self.mint_authority.insecure_clone();
-        let ix = spl_token_2022::instruction::mint_to(&program, mint, to, &auth.pubkey(), &[], amount)
-            .expect("mint_to");
+        let ix =
+            spl_token_2022::instruction::mint_to(&program, mint, to, &auth.pubkey(), &[], amount)
+                .expect("mint_to");
         self.ok(&[ix], &[&auth]).await;
     }
 
@@ -373,9 +411,16 @@ impl Env {
 
     /// Writes an SPL stake-pool account (owned by the stake-pool program) pricing `mint` at
     /// `total_lamports / supply`, updated in the current epoch.
-    pub async fn set_stake_pool(&mut self, address: &Pubkey, mint: &Pubkey, total_lamports: u64, supply: u64) {
+    pub async fn set_stake_pool(
+        &mut self,
+        address: &Pubkey,
+        mint: &Pubkey,
+        total_lamports: u64,
+        supply: u64,
+    ) {
         let epoch = self.clock().await.epoch;
-        self.set_stake_pool_at_epoch(address, mint, total_lamports, supply, epoch).await;
+        self.set_stake_pool_at_epoch(address, mint, total_lamports, supply, epoch)
+            .await;
     }
 
     pub async fn set_stake_pool_at_epoch(
@@ -387,10 +432,16 @@ impl Env {
         epoch: u64,
     ) {
         let data = rate_accounts::stake_pool_account_data(mint, total_lamports, supply, epoch);
-        self.set_account(address, &SPL_STAKE_POOL_PROGRAM_ID, data).await;
+        self.set_account(address, &SPL_STAKE_POOL_PROGRAM_ID, data)
+            .await;
     }
 
-    pub async fn set_marinade_state(&mut self, address: &Pubkey, msol_mint: &Pubkey, msol_price: u64) {
+    pub async fn set_marinade_state(
+        &mut self,
+        address: &Pubkey,
+        msol_mint: &Pubkey,
+        msol_price: u64,
+    ) {
         let data = rate_accounts::marinade_state_account_data(msol_mint, msol_price);
         self.set_account(address, &MARINADE_PROGRAM_ID, data).await;
     }
@@ -399,10 +450,16 @@ impl Env {
 
     /// A pool on a fresh 9-decimal mint of `kind`, priced by an SPL stake pool at `rate_num /
     /// rate_den`, with the reference 7-day withdrawal delay and an unlimited cap.
-    pub async fn stake_pool_lst(&mut self, kind: MintKind, rate_num: u64, rate_den: u64) -> TestPool {
+    pub async fn stake_pool_lst(
+        &mut self,
+        kind: MintKind,
+        rate_num: u64,
+        rate_den: u64,
+    ) -> TestPool {
         let mint = self.create_mint(kind, 9).await;
         let stake_pool = Pubkey::new_unique();
-        self.set_stake_pool(&stake_pool, &mint, rate_num, rate_den).await;
+        self.set_stake_pool(&stake_pool, &mint, rate_num, rate_den)
+            .await;
         let source = RateSource::SplStakePool { stake_pool };
         self.add_pool(mint, kind, source, 0).await
     }
@@ -410,8 +467,13 @@ impl Env {
     /// A pool on a fresh 9-decimal mint priced by a manual source at `initial_rate`.
     pub async fn manual_lst(&mut self, updater: Pubkey, initial_rate: u128) -> TestPool {
         let mint = self.create_mint(MintKind::Spl, 9).await;
-        let source = RateSource::Manual { updater, max_change_bps: 1_000, max_age_secs: 3_600 };
-        self.add_pool(mint, MintKind::Spl, source, initial_rate).await
+        let source = RateSource::Manual {
+            updater,
+            max_change_bps: 1_000,
+            max_age_secs: 3_600,
+        };
+        self.add_pool(mint, MintKind::Spl, source, initial_rate)
+            .await
     }
 
     pub fn pool_args(source: RateSource, initial_rate: u128) -> AddPoolArgs {
@@ -423,26 +485,43 @@ impl Env {
         }
     }
 
-    pub async fn add_pool(&mut self, mint: Pubkey, kind: MintKind, source: RateSource, initial_rate: u128) -> TestPool {
+    pub async fn add_pool(
+        &mut self,
+        mint: Pubkey,
+        kind: MintKind,
+        source: RateSource,
+        initial_rate: u128,
+    ) -> TestPool {
         let keys = PoolKeys::new(mint, kind.token_program(), &source);
         let admin = self.admin.insecure_clone();
         self.ok(
-            &[client::add_pool(admin.pubkey(), &keys, Self::pool_args(source, initial_rate))],
+            &[client::add_pool(
+                admin.pubkey(),
+                &keys,
+                Self::pool_args(source, initial_rate),
+            )],
             &[&admin],
         )
         .await;
-        TestPool { keys, kind, decimals: 9 }
+        TestPool {
+            keys,
+            kind,
+            decimals: 9,
+        }
     }
 
     /// A funded user with an open position in `pool` and `lst` LST in their token account.
     pub async fn user(&mut self, pool: &TestPool, lst: u64) -> User {
         let kp = Keypair::new();
         self.airdrop(&kp.pubkey(), 10 * ONE).await;
-        let lst_account = self.create_token_account(&pool.keys.lst_mint, &kp.pubkey()).await;
+        let lst_account = self
+            .create_token_account(&pool.keys.lst_mint, &kp.pubkey())
+            .await;
         if lst > 0 {
             self.mint_to(&pool.keys.lst_mint, &lst_account, lst).await;
         }
-        self.ok(&[client::open_position(kp.pubkey(), &pool.keys)], &[&kp]).await;
+        self.ok(&[client::open_position(kp.pubkey(), &pool.keys)], &[&kp])
+            .await;
         User { kp, lst_account }
     }
 
@@ -452,7 +531,12 @@ impl Env {
     }
 
     /// Requests a withdrawal of `amount`; returns the ticket address.
-    pub async fn request_withdrawal(&mut self, pool: &TestPool, user: &User, amount: u64) -> Result<Pubkey, BanksClientError> {
+    pub async fn request_withdrawal(
+        &mut self,
+        pool: &TestPool,
+        user: &User,
+        amount: u64,
+    ) -> Result<Pubkey, BanksClientError> {
         let position_key = pool.keys.position(&user.key());
         let position: restaking::state::Position = self.state(&position_key).await;
         let nonce = position.ticket_nonce;
@@ -461,7 +545,12 @@ impl Env {
         Ok(client::ticket_pda(&position_key, nonce))
     }
 
-    pub async fn complete_withdrawal(&mut self, pool: &TestPool, user: &User, ticket: Pubkey) -> TxResult {
+    pub async fn complete_withdrawal(
+        &mut self,
+        pool: &TestPool,
+        user: &User,
+        ticket: Pubkey,
+    ) -> TxResult {
         let ix = client::complete_withdrawal(user.key(), &pool.keys, ticket, user.lst_account);
         self.send(&[ix], &[&user.kp]).await
     }
@@ -483,7 +572,8 @@ impl Env {
     /// Moves the stake-pool rate of `pool` to `num / den` (current epoch).
     pub async fn set_rate(&mut self, pool: &TestPool, num: u64, den: u64) {
         let source = pool.keys.rate_source.expect("stake-pool priced");
-        self.set_stake_pool(&source, &pool.keys.lst_mint, num, den).await;
+        self.set_stake_pool(&source, &pool.keys.lst_mint, num, den)
+            .await;
     }
 }
 

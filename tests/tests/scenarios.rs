@@ -3,7 +3,7 @@ use restaking::constants::PAUSE_ALL;
 use restaking::error::RestakingError;
 use restaking_tests::client;
 use restaking_tests::*;
-use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::signature::Signer;
 
 /// S1 — base yield. Rate 1.00; Alice deposits 100, Bob 300; the rate moves to 1.10.
 /// Alice's claim pays exactly 9.090909090 LST and leaves 90.909090910 worth 100;
@@ -11,7 +11,9 @@ use solana_sdk::signature::{Keypair, Signer};
 #[tokio::test]
 async fn scenario_s1_base_yield() {
     let mut env = Env::new().await;
-    let pool = env.stake_pool_lst(MintKind::Spl, 1_000 * ONE, 1_000 * ONE).await;
+    let pool = env
+        .stake_pool_lst(MintKind::Spl, 1_000 * ONE, 1_000 * ONE)
+        .await;
     let alice = env.user(&pool, 100 * ONE).await;
     let bob = env.user(&pool, 300 * ONE).await;
     env.deposit(&pool, &alice, 100 * ONE).await.unwrap();
@@ -26,7 +28,10 @@ async fn scenario_s1_base_yield() {
     assert_eq!(a.idle_principal, 100 * ONE);
     assert_eq!(a.unclaimed_yield, 0);
     // 90.909090910 LST at 1.10 is worth 100.000000001 ≥ 100
-    assert_eq!(restaking::math::value_of_lst_floor(a.idle_lst, rate(11, 10)).unwrap(), 100 * ONE + 1);
+    assert_eq!(
+        restaking::math::value_of_lst_floor(a.idle_lst, rate(11, 10)).unwrap(),
+        100 * ONE + 1
+    );
 
     let bob_key = pool.keys.position(&bob.key());
     env.ok(&[client::harvest(&pool.keys, bob_key)], &[]).await;
@@ -36,7 +41,10 @@ async fn scenario_s1_base_yield() {
 
     // the vault backs every obligation exactly
     let p = env.pool(&pool).await;
-    assert_eq!(env.token_balance(&pool.keys.vault).await, p.obligations().unwrap());
+    assert_eq!(
+        env.token_balance(&pool.keys.vault).await,
+        p.obligations().unwrap()
+    );
     assert_eq!(p.total_unclaimed_yield, 27_272_727_272);
 }
 
@@ -50,33 +58,60 @@ async fn scenario_s5_withdrawal_delay() {
     env.deposit(&pool, &alice, 100 * ONE).await.unwrap();
 
     let start = env.clock().await.unix_timestamp;
-    let ticket = env.request_withdrawal(&pool, &alice, 40 * ONE).await.unwrap();
+    let ticket = env
+        .request_withdrawal(&pool, &alice, 40 * ONE)
+        .await
+        .unwrap();
     assert_eq!(env.position(&pool, &alice).await.idle_lst, 60 * ONE);
 
     env.set_time(start + WITHDRAWAL_DELAY - 1).await;
     env.set_rate(&pool, ONE, ONE).await;
-    let before = env.snapshot(&[alice.lst_account, pool.keys.vault, ticket]).await;
-    assert_error(env.complete_withdrawal(&pool, &alice, ticket).await, RestakingError::TicketNotMatured);
-    assert_eq!(env.snapshot(&[alice.lst_account, pool.keys.vault, ticket]).await, before);
+    let before = env
+        .snapshot(&[alice.lst_account, pool.keys.vault, ticket])
+        .await;
+    assert_error(
+        env.complete_withdrawal(&pool, &alice, ticket).await,
+        RestakingError::TicketNotMatured,
+    );
+    assert_eq!(
+        env.snapshot(&[alice.lst_account, pool.keys.vault, ticket])
+            .await,
+        before
+    );
 
     env.set_time(start + WITHDRAWAL_DELAY).await;
     let owner_lamports = env.lamports(&alice.key()).await;
     let ticket_rent = env.lamports(&ticket).await;
-    env.complete_withdrawal(&pool, &alice, ticket).await.unwrap();
+    env.complete_withdrawal(&pool, &alice, ticket)
+        .await
+        .unwrap();
     assert_eq!(env.token_balance(&alice.lst_account).await, 40 * ONE);
     assert!(!env.exists(&ticket).await);
-    assert_eq!(env.lamports(&alice.key()).await, owner_lamports + ticket_rent);
+    assert_eq!(
+        env.lamports(&alice.key()).await,
+        owner_lamports + ticket_rent
+    );
 
     let again = env.complete_withdrawal(&pool, &alice, ticket).await;
     assert_anchor_error(again, anchor_lang::error::ErrorCode::AccountNotInitialized);
     assert_eq!(env.token_balance(&alice.lst_account).await, 40 * ONE);
 
     // cancel: a second ticket goes back to idle
-    let ticket2 = env.request_withdrawal(&pool, &alice, 10 * ONE).await.unwrap();
+    let ticket2 = env
+        .request_withdrawal(&pool, &alice, 10 * ONE)
+        .await
+        .unwrap();
     assert_eq!(env.position(&pool, &alice).await.idle_lst, 50 * ONE);
-    env.ok(&[client::cancel_withdrawal(alice.key(), &pool.keys, ticket2)], &[&alice.kp]).await;
+    env.ok(
+        &[client::cancel_withdrawal(alice.key(), &pool.keys, ticket2)],
+        &[&alice.kp],
+    )
+    .await;
     let a = env.position(&pool, &alice).await;
-    assert_eq!((a.idle_lst, a.idle_principal, a.open_tickets), (60 * ONE, 60 * ONE, 0));
+    assert_eq!(
+        (a.idle_lst, a.idle_principal, a.open_tickets),
+        (60 * ONE, 60 * ONE, 0)
+    );
     assert!(!env.exists(&ticket2).await);
     let p = env.pool(&pool).await;
     assert_eq!((p.total_idle_lst, p.total_ticket_lst), (60 * ONE, 0));
@@ -91,29 +126,46 @@ async fn scenario_s7_pause() {
     let pool = env.stake_pool_lst(MintKind::Spl, ONE, ONE).await;
     let alice = env.user(&pool, 100 * ONE).await;
     env.deposit(&pool, &alice, 50 * ONE).await.unwrap();
-    let ticket = env.request_withdrawal(&pool, &alice, 20 * ONE).await.unwrap();
+    let ticket = env
+        .request_withdrawal(&pool, &alice, 20 * ONE)
+        .await
+        .unwrap();
 
     let guardian = env.guardian.insecure_clone();
-    env.ok(&[client::set_pause(guardian.pubkey(), PAUSE_ALL)], &[&guardian]).await;
+    env.ok(
+        &[client::set_pause(guardian.pubkey(), PAUSE_ALL)],
+        &[&guardian],
+    )
+    .await;
 
     let before = env.snapshot(&[alice.lst_account, pool.keys.vault]).await;
-    assert_error(env.deposit(&pool, &alice, ONE).await, RestakingError::DepositsPaused);
-    assert_eq!(env.snapshot(&[alice.lst_account, pool.keys.vault]).await, before);
+    assert_error(
+        env.deposit(&pool, &alice, ONE).await,
+        RestakingError::DepositsPaused,
+    );
+    assert_eq!(
+        env.snapshot(&[alice.lst_account, pool.keys.vault]).await,
+        before
+    );
 
     env.advance_time(WITHDRAWAL_DELAY).await;
     env.set_rate(&pool, 11 * ONE, 10 * ONE).await;
-    env.complete_withdrawal(&pool, &alice, ticket).await.unwrap();
+    env.complete_withdrawal(&pool, &alice, ticket)
+        .await
+        .unwrap();
     assert_eq!(env.token_balance(&alice.lst_account).await, 70 * ONE);
     env.claim(&pool, &alice).await.unwrap();
     assert!(env.token_balance(&alice.lst_account).await > 70 * ONE);
 
     // only the admin lifts the pause
     assert_error(
-        env.send(&[client::set_pause(guardian.pubkey(), 0)], &[&guardian]).await,
+        env.send(&[client::set_pause(guardian.pubkey(), 0)], &[&guardian])
+            .await,
         RestakingError::GuardianCannotUnpause,
     );
     let admin = env.admin.insecure_clone();
-    env.ok(&[client::set_pause(admin.pubkey(), 0)], &[&admin]).await;
+    env.ok(&[client::set_pause(admin.pubkey(), 0)], &[&admin])
+        .await;
     env.deposit(&pool, &alice, ONE).await.unwrap();
 }
 
@@ -133,7 +185,9 @@ async fn scenario_s8_hostile_input() {
     let other_mint = env.create_mint(MintKind::Spl, 9).await;
     let other_account = env.create_token_account(&other_mint, &mallory.key()).await;
     env.mint_to(&other_mint, &other_account, 100 * ONE).await;
-    let fake_vault = env.create_token_account(&pool.keys.lst_mint, &mallory.key()).await;
+    let fake_vault = env
+        .create_token_account(&pool.keys.lst_mint, &mallory.key())
+        .await;
 
     let watched = [
         alice.lst_account,
@@ -151,17 +205,49 @@ async fn scenario_s8_hostile_input() {
     // wrong mint: the pool's mint swapped for another, or a token account of another mint
     let mut keys = pool.keys;
     keys.lst_mint = other_mint;
-    let r = env.send(&[client::deposit(m.pubkey(), &keys, other_account, ONE, 0)], &[&m]).await;
+    let r = env
+        .send(
+            &[client::deposit(m.pubkey(), &keys, other_account, ONE, 0)],
+            &[&m],
+        )
+        .await;
     assert_error(r, RestakingError::InvalidMint);
-    let r = env.send(&[client::deposit(m.pubkey(), &pool.keys, other_account, ONE, 0)], &[&m]).await;
+    let r = env
+        .send(
+            &[client::deposit(
+                m.pubkey(),
+                &pool.keys,
+                other_account,
+                ONE,
+                0,
+            )],
+            &[&m],
+        )
+        .await;
     assert_error(r, RestakingError::InvalidMint);
 
     // wrong vault: a token account of the right mint that is not the pool's vault
     let mut keys = pool.keys;
     keys.vault = fake_vault;
-    let r = env.send(&[client::deposit(m.pubkey(), &keys, mallory.lst_account, ONE, 0)], &[&m]).await;
+    let r = env
+        .send(
+            &[client::deposit(
+                m.pubkey(),
+                &keys,
+                mallory.lst_account,
+                ONE,
+                0,
+            )],
+            &[&m],
+        )
+        .await;
     assert_error(r, RestakingError::InvalidVault);
-    let r = env.send(&[client::claim(m.pubkey(), &keys, mallory.lst_account)], &[&m]).await;
+    let r = env
+        .send(
+            &[client::claim(m.pubkey(), &keys, mallory.lst_account)],
+            &[&m],
+        )
+        .await;
     assert_error(r, RestakingError::InvalidVault);
 
     // foreign position: Mallory names Alice's position
@@ -169,10 +255,16 @@ async fn scenario_s8_hostile_input() {
     let mut ix = client::request_withdrawal(m.pubkey(), &pool.keys, 0, ONE, None);
     ix.accounts[3].pubkey = alice_position;
     ix.accounts[4].pubkey = client::ticket_pda(&alice_position, 0);
-    assert_error(env.send(&[ix], &[&m]).await, RestakingError::NotPositionOwner);
+    assert_error(
+        env.send(&[ix], &[&m]).await,
+        RestakingError::NotPositionOwner,
+    );
     let mut ix = client::claim(m.pubkey(), &pool.keys, mallory.lst_account);
     ix.accounts[2].pubkey = pool.keys.position(&alice.key());
-    assert_error(env.send(&[ix], &[&m]).await, RestakingError::NotPositionOwner);
+    assert_error(
+        env.send(&[ix], &[&m]).await,
+        RestakingError::NotPositionOwner,
+    );
 
     // missing signer: Alice's claim sent without Alice's signature
     let mut ix = client::claim(alice.key(), &pool.keys, mallory.lst_account);
@@ -184,32 +276,74 @@ async fn scenario_s8_hostile_input() {
     let source = pool.keys.rate_source.unwrap();
     let mut keys = pool.keys;
     let impostor = solana_sdk::pubkey::Pubkey::new_unique();
-    env.set_stake_pool(&impostor, &pool.keys.lst_mint, 2 * ONE, ONE).await;
+    env.set_stake_pool(&impostor, &pool.keys.lst_mint, 2 * ONE, ONE)
+        .await;
     keys.rate_source = Some(impostor);
-    let r = env.send(&[client::claim(m.pubkey(), &keys, mallory.lst_account)], &[&m]).await;
+    let r = env
+        .send(
+            &[client::claim(m.pubkey(), &keys, mallory.lst_account)],
+            &[&m],
+        )
+        .await;
     assert_error(r, RestakingError::RateSourceMismatch);
-    let data = restaking_tests::rate_accounts::stake_pool_account_data(&pool.keys.lst_mint, 2 * ONE, ONE, 0);
-    env.set_account(&source, &solana_sdk::pubkey::Pubkey::new_unique(), data).await;
-    let r = env.send(&[client::claim(m.pubkey(), &pool.keys, mallory.lst_account)], &[&m]).await;
+    let data = restaking_tests::rate_accounts::stake_pool_account_data(
+        &pool.keys.lst_mint,
+        2 * ONE,
+        ONE,
+        0,
+    );
+    env.set_account(&source, &solana_sdk::pubkey::Pubkey::new_unique(), data)
+        .await;
+    let r = env
+        .send(
+            &[client::claim(m.pubkey(), &pool.keys, mallory.lst_account)],
+            &[&m],
+        )
+        .await;
     assert_error(r, RestakingError::InvalidRateSourceOwner);
     env.set_stake_pool(&source, &other_mint, 2 * ONE, ONE).await;
-    let r = env.send(&[client::claim(m.pubkey(), &pool.keys, mallory.lst_account)], &[&m]).await;
+    let r = env
+        .send(
+            &[client::claim(m.pubkey(), &pool.keys, mallory.lst_account)],
+            &[&m],
+        )
+        .await;
     assert_error(r, RestakingError::RateSourceMintMismatch);
 
     // stale rate: the stake pool was last updated in an earlier epoch
     env.set_epoch(7).await;
-    env.set_stake_pool_at_epoch(&source, &pool.keys.lst_mint, 2 * ONE, ONE, 6).await;
-    assert_error(env.deposit(&pool, &mallory, ONE).await, RestakingError::StaleRate);
-    env.set_stake_pool(&source, &pool.keys.lst_mint, ONE, ONE).await;
+    env.set_stake_pool_at_epoch(&source, &pool.keys.lst_mint, 2 * ONE, ONE, 6)
+        .await;
+    assert_error(
+        env.deposit(&pool, &mallory, ONE).await,
+        RestakingError::StaleRate,
+    );
+    env.set_stake_pool(&source, &pool.keys.lst_mint, ONE, ONE)
+        .await;
 
     // zero and u64::MAX amounts
-    assert_error(env.deposit(&pool, &mallory, 0).await, RestakingError::ZeroAmount);
-    assert_error(env.deposit(&pool, &mallory, u64::MAX).await, RestakingError::InsufficientFunds);
-    assert_error(env.request_withdrawal(&pool, &mallory, 0).await.map(|_| ()), RestakingError::ZeroAmount);
     assert_error(
-        env.request_withdrawal(&pool, &mallory, u64::MAX).await.map(|_| ()),
+        env.deposit(&pool, &mallory, 0).await,
+        RestakingError::ZeroAmount,
+    );
+    assert_error(
+        env.deposit(&pool, &mallory, u64::MAX).await,
+        RestakingError::InsufficientFunds,
+    );
+    assert_error(
+        env.request_withdrawal(&pool, &mallory, 0).await.map(|_| ()),
+        RestakingError::ZeroAmount,
+    );
+    assert_error(
+        env.request_withdrawal(&pool, &mallory, u64::MAX)
+            .await
+            .map(|_| ()),
         RestakingError::InsufficientIdle,
     );
 
-    assert_eq!(env.snapshot(&watched).await, before, "a hostile instruction changed state");
+    assert_eq!(
+        env.snapshot(&watched).await,
+        before,
+        "a hostile instruction changed state"
+    );
 }

@@ -41,6 +41,7 @@ pub const PAUSE_DELEGATIONS: u8 = 1 << 1;
 pub const PAUSE_ALL: u8 = PAUSE_DEPOSITS | PAUSE_DELEGATIONS;
 
 /// Program id of the SPL stake-pool program.
-pub const SPL_STAKE_POOL_PROGRAM_ID: Pubkey = pubkey!("SPoo1Ku8WFXoNDMHPsrGSTSG1Y47rzgn41SLUNakuHy");
+pub const SPL_STAKE_POOL_PROGRAM_ID: Pubkey =
+    pubkey!("SPoo1Ku8WFXoNDMHPsrGSTSG1Y47rzgn41SLUNakuHy");
 /// Program id of the Marinade liquid-staking program.
 pub const MARINADE_PROGRAM_ID: Pubkey = pubkey!("MarBmsSgKXdrN1egZf5sqe1TMai9K1rChYNDJgjq7aD");

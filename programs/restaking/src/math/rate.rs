@@ -20,7 +20,10 @@ pub fn validate_rate(rate: u128) -> Result<u128> {
 /// `floor(numerator × RATE_SCALE / denominator)`: a rate from a ratio read from a source account
 /// (SPL stake pool `total_lamports / pool_token_supply`, Marinade `msol_price / 2^32`).
 pub fn rate_from_ratio(numerator: u128, denominator: u128) -> Result<u128> {
-    require!(numerator > 0 && denominator > 0, RestakingError::InvalidRate);
+    require!(
+        numerator > 0 && denominator > 0,
+        RestakingError::InvalidRate
+    );
     validate_rate(numerator.safe_mul(RATE_SCALE)?.safe_div(denominator)?)
 }
 
@@ -31,7 +34,11 @@ pub fn value_of_lst_floor(lst: u64, rate: u128) -> Result<u64> {
 
 /// LST that backs `value` at `rate`, rounded up: what must stay locked for a principal.
 pub fn lst_for_value_ceil(value: u64, rate: u128) -> Result<u64> {
-    to_u64(u128::from(value).safe_mul(RATE_SCALE)?.safe_div_ceil(rate)?)
+    to_u64(
+        u128::from(value)
+            .safe_mul(RATE_SCALE)?
+            .safe_div_ceil(rate)?,
+    )
 }
 
 /// Base yield of a holding: `max(0, lst − ceil(principal / rate))`.
@@ -64,6 +71,7 @@ pub fn rate_change_within(old: u128, new: u128, max_change_bps: u16) -> Result<b
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -77,10 +85,16 @@ mod tests {
     fn spec_s1_numbers() {
         let r = rate(11, 10);
         // Alice: 100 LST with principal 100 at rate 1.10
-        assert_eq!(strippable_yield(100 * ONE, 100 * ONE, r).unwrap(), 9_090_909_090);
+        assert_eq!(
+            strippable_yield(100 * ONE, 100 * ONE, r).unwrap(),
+            9_090_909_090
+        );
         assert_eq!(lst_for_value_ceil(100 * ONE, r).unwrap(), 90_909_090_910);
         // Bob: 300 LST
-        assert_eq!(strippable_yield(300 * ONE, 300 * ONE, r).unwrap(), 27_272_727_272);
+        assert_eq!(
+            strippable_yield(300 * ONE, 300 * ONE, r).unwrap(),
+            27_272_727_272
+        );
     }
 
     #[test]

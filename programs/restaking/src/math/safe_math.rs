@@ -89,6 +89,7 @@ pub fn to_u64(v: u128) -> Result<u64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
 

@@ -109,11 +109,13 @@ fn read_u64(data: &[u8], offset: usize) -> Result<u64> {
 /// The integration tests' account builders (`tests/src/rate_accounts.rs`), compiled in here so
 /// the unit tests round-trip through them. Both readers include the file, hence the allows.
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 #[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../../../../tests/src/rate_accounts.rs"]
 mod rate_accounts;
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::rate_accounts::stake_pool_account_data;
     use super::*;

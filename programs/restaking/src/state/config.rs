@@ -33,6 +33,8 @@ pub struct Config {
 }
 
 impl Config {
+    /// Account size: discriminator + fields (reserved bytes included).
+    pub const SPACE: usize = Self::DISCRIMINATOR.len() + Self::INIT_SPACE;
     pub const SEED: &'static [u8] = b"config";
 
     pub fn is_paused(&self, flag: u8) -> bool {
@@ -57,8 +59,16 @@ impl Config {
             self.slash_veto_secs >= 0 && self.slash_veto_secs < self.min_withdrawal_delay_secs,
             RestakingError::VetoWindowTooLong
         );
-        require_keys_neq!(self.guardian, Pubkey::default(), RestakingError::InvalidAddress);
-        require_keys_neq!(self.treasury, Pubkey::default(), RestakingError::InvalidAddress);
+        require_keys_neq!(
+            self.guardian,
+            Pubkey::default(),
+            RestakingError::InvalidAddress
+        );
+        require_keys_neq!(
+            self.treasury,
+            Pubkey::default(),
+            RestakingError::InvalidAddress
+        );
         Ok(())
     }
 

@@ -98,6 +98,8 @@ pub struct Pool {
 }
 
 impl Pool {
+    /// Account size: discriminator + fields (reserved bytes included).
+    pub const SPACE: usize = Self::DISCRIMINATOR.len() + Self::INIT_SPACE;
     pub const SEED: &'static [u8] = b"pool";
     pub const VAULT_SEED: &'static [u8] = b"pool_vault";
 
@@ -117,7 +119,11 @@ impl Pool {
     }
 
     pub fn signer_seeds(&self) -> [&[u8]; 3] {
-        [Self::SEED, self.lst_mint.as_ref(), core::slice::from_ref(&self.bump)]
+        [
+            Self::SEED,
+            self.lst_mint.as_ref(),
+            core::slice::from_ref(&self.bump),
+        ]
     }
 
     /// LST the vault must hold for the pool's obligations (SPEC invariant 1).

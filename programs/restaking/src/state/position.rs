@@ -27,6 +27,8 @@ pub struct Position {
 }
 
 impl Position {
+    /// Account size: discriminator + fields (reserved bytes included).
+    pub const SPACE: usize = Self::DISCRIMINATOR.len() + Self::INIT_SPACE;
     pub const SEED: &'static [u8] = b"position";
 
     pub fn has_lien(&self) -> bool {
@@ -79,6 +81,7 @@ impl Position {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
     use crate::constants::RATE_SCALE;

@@ -33,6 +33,8 @@ pub struct WithdrawalTicket {
 }
 
 impl WithdrawalTicket {
+    /// Account size: discriminator + fields (reserved bytes included).
+    pub const SPACE: usize = Self::DISCRIMINATOR.len() + Self::INIT_SPACE;
     pub const SEED: &'static [u8] = b"ticket";
 
     pub fn is_matured(&self, now: i64) -> bool {

@@ -32,7 +32,7 @@ pub struct AddPool<'info> {
     #[account(
         init,
         payer = admin,
-        space = Pool::DISCRIMINATOR.len() + Pool::INIT_SPACE,
+        space = Pool::SPACE,
         seeds = [Pool::SEED, lst_mint.key().as_ref()],
         bump,
     )]
@@ -87,7 +87,11 @@ pub fn handler(ctx: Context<AddPool>, args: AddPoolArgs) -> Result<()> {
     if let RateSource::Manual { .. } = args.rate_source {
         pool.rate = validate_rate(args.initial_rate)?;
     } else {
-        let source = ctx.accounts.rate_source.as_ref().map(|a| a.to_account_info());
+        let source = ctx
+            .accounts
+            .rate_source
+            .as_ref()
+            .map(|a| a.to_account_info());
         refresh_rate(pool, source.as_ref(), &clock)?;
     }
     let config = &mut ctx.accounts.config;

@@ -22,7 +22,7 @@ pub struct InitializeConfig<'info> {
     #[account(
         init,
         payer = admin,
-        space = Config::DISCRIMINATOR.len() + Config::INIT_SPACE,
+        space = Config::SPACE,
         seeds = [Config::SEED],
         bump,
     )]

@@ -16,7 +16,7 @@ pub struct OpenPosition<'info> {
     #[account(
         init,
         payer = owner,
-        space = Position::DISCRIMINATOR.len() + Position::INIT_SPACE,
+        space = Position::SPACE,
         seeds = [Position::SEED, pool.key().as_ref(), owner.key().as_ref()],
         bump,
     )]

@@ -27,7 +27,7 @@ pub struct RequestWithdrawal<'info> {
     #[account(
         init,
         payer = owner,
-        space = WithdrawalTicket::DISCRIMINATOR.len() + WithdrawalTicket::INIT_SPACE,
+        space = WithdrawalTicket::SPACE,
         seeds = [
             WithdrawalTicket::SEED,
             position.key().as_ref(),
