@@ -8,3 +8,20 @@ pub use config::*;
 pub use pool::*;
 pub use position::*;
 pub use withdrawal_ticket::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Account sizes are part of the interface (rent, client buffers) and have budgets
+    /// (PERFORMANCE.md): Position ≤ 200 bytes, WithdrawalTicket ≤ 160 bytes.
+    #[test]
+    fn account_sizes() {
+        assert_eq!(Config::SPACE, 227);
+        assert_eq!(Pool::SPACE, 315);
+        assert_eq!(Position::SPACE, 174);
+        assert_eq!(WithdrawalTicket::SPACE, 139);
+        const _: () = assert!(Position::SPACE <= 200);
+        const _: () = assert!(WithdrawalTicket::SPACE <= 160);
+    }
+}
