@@ -3,11 +3,13 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{InstructionData, ToAccountMetas};
-use restaking::state::{Config, Pool, Position, RateSource, WithdrawalTicket};
+use restaking::state::{
+    Config, Delegation, Operator, OperatorPool, Pool, Position, RateSource, WithdrawalTicket,
+};
 use restaking::{accounts, instruction, ID};
 
 pub use restaking::instructions::{
-    AddPoolArgs, InitializeConfigArgs, UpdateConfigArgs, UpdatePoolArgs,
+    AddPoolArgs, InitializeConfigArgs, UpdateConfigArgs, UpdateOperatorArgs, UpdatePoolArgs,
 };
 
 pub fn config_pda() -> Pubkey {
@@ -29,6 +31,19 @@ pub fn ticket_pda(position: &Pubkey, nonce: u64) -> Pubkey {
             position.as_ref(),
             &nonce.to_le_bytes(),
         ],
+        &ID,
+    )
+    .0
+}
+pub fn operator_pda(authority: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[Operator::SEED, authority.as_ref()], &ID).0
+}
+pub fn operator_pool_pda(operator: &Pubkey, pool: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[OperatorPool::SEED, operator.as_ref(), pool.as_ref()], &ID).0
+}
+pub fn delegation_pda(position: &Pubkey, operator_pool: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(
+        &[Delegation::SEED, position.as_ref(), operator_pool.as_ref()],
         &ID,
     )
     .0
@@ -245,6 +260,18 @@ pub fn complete_withdrawal(
     ticket: Pubkey,
     owner_lst_account: Pubkey,
 ) -> Instruction {
+    complete_ticket(owner, keys, ticket, owner_lst_account, None)
+}
+
+/// `complete_withdrawal` of a ticket of either kind; `bucket` is the operator pool of an
+/// `Undelegate` ticket (its delegation is derived).
+pub fn complete_ticket(
+    owner: Pubkey,
+    keys: &PoolKeys,
+    ticket: Pubkey,
+    owner_lst_account: Pubkey,
+    bucket: Option<Pubkey>,
+) -> Instruction {
     ix(
         accounts::CompleteWithdrawal {
             owner,
@@ -255,6 +282,8 @@ pub fn complete_withdrawal(
             pool_vault: keys.vault,
             owner_lst_account,
             token_program: keys.token_program,
+            operator_pool: bucket,
+            delegation: bucket.map(|b| delegation_pda(&keys.position(&owner), &b)),
             event_authority: event_authority(),
             program: ID,
         },
@@ -263,6 +292,16 @@ pub fn complete_withdrawal(
 }
 
 pub fn cancel_withdrawal(owner: Pubkey, keys: &PoolKeys, ticket: Pubkey) -> Instruction {
+    cancel_ticket(owner, keys, ticket, None)
+}
+
+/// `cancel_withdrawal` of a ticket of either kind; `bucket` as in [`complete_ticket`].
+pub fn cancel_ticket(
+    owner: Pubkey,
+    keys: &PoolKeys,
+    ticket: Pubkey,
+    bucket: Option<Pubkey>,
+) -> Instruction {
     ix(
         accounts::CancelWithdrawal {
             owner,
@@ -270,6 +309,8 @@ pub fn cancel_withdrawal(owner: Pubkey, keys: &PoolKeys, ticket: Pubkey) -> Inst
             position: keys.position(&owner),
             ticket,
             rate_source: keys.rate_source,
+            operator_pool: bucket,
+            delegation: bucket.map(|b| delegation_pda(&keys.position(&owner), &b)),
             event_authority: event_authority(),
             program: ID,
         },
@@ -278,6 +319,16 @@ pub fn cancel_withdrawal(owner: Pubkey, keys: &PoolKeys, ticket: Pubkey) -> Inst
 }
 
 pub fn claim(owner: Pubkey, keys: &PoolKeys, owner_lst_account: Pubkey) -> Instruction {
+    claim_delegation(owner, keys, owner_lst_account, None)
+}
+
+/// `claim` including the delegation leg of the position's delegation to `bucket`.
+pub fn claim_delegation(
+    owner: Pubkey,
+    keys: &PoolKeys,
+    owner_lst_account: Pubkey,
+    bucket: Option<Pubkey>,
+) -> Instruction {
     ix(
         accounts::Claim {
             owner,
@@ -288,6 +339,8 @@ pub fn claim(owner: Pubkey, keys: &PoolKeys, owner_lst_account: Pubkey) -> Instr
             owner_lst_account,
             rate_source: keys.rate_source,
             token_program: keys.token_program,
+            operator_pool: bucket,
+            delegation: bucket.map(|b| delegation_pda(&keys.position(&owner), &b)),
             event_authority: event_authority(),
             program: ID,
         },
@@ -296,10 +349,20 @@ pub fn claim(owner: Pubkey, keys: &PoolKeys, owner_lst_account: Pubkey) -> Instr
 }
 
 pub fn harvest(keys: &PoolKeys, position: Pubkey) -> Instruction {
+    harvest_accounts(keys, Some(position), None)
+}
+
+/// `harvest` of a position's idle holding and/or an operator bucket.
+pub fn harvest_accounts(
+    keys: &PoolKeys,
+    position: Option<Pubkey>,
+    bucket: Option<Pubkey>,
+) -> Instruction {
     ix(
         accounts::Harvest {
             pool: keys.pool,
             position,
+            operator_pool: bucket,
             rate_source: keys.rate_source,
             event_authority: event_authority(),
             program: ID,
@@ -318,5 +381,116 @@ pub fn close_position(owner: Pubkey, keys: &PoolKeys) -> Instruction {
             program: ID,
         },
         instruction::ClosePosition {},
+    )
+}
+
+pub fn register_operator(authority: Pubkey, commission_bps: u16, metadata_uri: &str) -> Instruction {
+    ix(
+        accounts::RegisterOperator {
+            authority,
+            config: config_pda(),
+            operator: operator_pda(&authority),
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::RegisterOperator {
+            commission_bps,
+            metadata_uri: metadata_uri.to_string(),
+        },
+    )
+}
+
+pub fn update_operator(authority: Pubkey, args: UpdateOperatorArgs) -> Instruction {
+    ix(
+        accounts::UpdateOperator {
+            authority,
+            config: config_pda(),
+            operator: operator_pda(&authority),
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::UpdateOperator { args },
+    )
+}
+
+pub fn open_operator_pool(authority: Pubkey, pool: Pubkey) -> Instruction {
+    let operator = operator_pda(&authority);
+    ix(
+        accounts::OpenOperatorPool {
+            authority,
+            operator,
+            pool,
+            operator_pool: operator_pool_pda(&operator, &pool),
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::OpenOperatorPool {},
+    )
+}
+
+/// `delegate(amount)` from `owner`'s position to the bucket of the operator `operator`.
+pub fn delegate(owner: Pubkey, keys: &PoolKeys, operator: Pubkey, amount: u64) -> Instruction {
+    let position = keys.position(&owner);
+    let operator_pool = operator_pool_pda(&operator, &keys.pool);
+    ix(
+        accounts::Delegate {
+            owner,
+            config: config_pda(),
+            pool: keys.pool,
+            position,
+            operator,
+            operator_pool,
+            delegation: delegation_pda(&position, &operator_pool),
+            rate_source: keys.rate_source,
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::Delegate { amount },
+    )
+}
+
+/// `undelegate(shares)` of `owner`'s delegation to `operator_pool`, as ticket `ticket_nonce`.
+pub fn undelegate(
+    owner: Pubkey,
+    keys: &PoolKeys,
+    operator_pool: Pubkey,
+    ticket_nonce: u64,
+    shares: u64,
+    lien_holder: Option<Pubkey>,
+) -> Instruction {
+    let position = keys.position(&owner);
+    ix(
+        accounts::Undelegate {
+            owner,
+            lien_holder,
+            pool: keys.pool,
+            position,
+            operator_pool,
+            delegation: delegation_pda(&position, &operator_pool),
+            ticket: ticket_pda(&position, ticket_nonce),
+            rate_source: keys.rate_source,
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::Undelegate { shares },
+    )
+}
+
+pub fn close_delegation(owner: Pubkey, keys: &PoolKeys, operator_pool: Pubkey) -> Instruction {
+    let position = keys.position(&owner);
+    ix(
+        accounts::CloseDelegation {
+            owner,
+            position,
+            operator_pool,
+            delegation: delegation_pda(&position, &operator_pool),
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::CloseDelegation {},
     )
 }

@@ -104,6 +104,15 @@ impl User {
     }
 }
 
+/// An operator with its bucket in one pool.
+pub struct TestOperator {
+    pub kp: Keypair,
+    /// The `Operator` account.
+    pub operator: Pubkey,
+    /// Its `OperatorPool` (bucket) in the pool it was made for.
+    pub bucket: Pubkey,
+}
+
 /// The fixture: an embedded bank with the program, the SPL token programs and a config.
 pub struct Env {
     pub ctx: ProgramTestContext,
@@ -558,6 +567,76 @@ impl Env {
     pub async fn claim(&mut self, pool: &TestPool, user: &User) -> TxResult {
         let ix = client::claim(user.key(), &pool.keys, user.lst_account);
         self.send(&[ix], &[&user.kp]).await
+    }
+
+    /// A registered operator with `commission_bps` and an open bucket in `pool`.
+    pub async fn operator(&mut self, pool: &TestPool, commission_bps: u16) -> TestOperator {
+        let kp = Keypair::new();
+        self.airdrop(&kp.pubkey(), 10 * ONE).await;
+        self.ok(
+            &[
+                client::register_operator(kp.pubkey(), commission_bps, "https://operator.example"),
+                client::open_operator_pool(kp.pubkey(), pool.keys.pool),
+            ],
+            &[&kp],
+        )
+        .await;
+        let operator = client::operator_pda(&kp.pubkey());
+        TestOperator {
+            bucket: client::operator_pool_pda(&operator, &pool.keys.pool),
+            operator,
+            kp,
+        }
+    }
+
+    pub async fn delegate(&mut self, pool: &TestPool, user: &User, op: &TestOperator, amount: u64) -> TxResult {
+        let ix = client::delegate(user.key(), &pool.keys, op.operator, amount);
+        self.send(&[ix], &[&user.kp]).await
+    }
+
+    /// Undelegates `shares` from `user`'s delegation to `op`; returns the ticket address.
+    pub async fn undelegate(
+        &mut self,
+        pool: &TestPool,
+        user: &User,
+        op: &TestOperator,
+        shares: u64,
+    ) -> Result<Pubkey, BanksClientError> {
+        let position_key = pool.keys.position(&user.key());
+        let position: restaking::state::Position = self.state(&position_key).await;
+        let nonce = position.ticket_nonce;
+        let ix = client::undelegate(user.key(), &pool.keys, op.bucket, nonce, shares, None);
+        self.send(&[ix], &[&user.kp]).await?;
+        Ok(client::ticket_pda(&position_key, nonce))
+    }
+
+    /// Completes an `Undelegate` ticket of `user`'s delegation to `op`.
+    pub async fn complete_undelegation(&mut self, pool: &TestPool, user: &User, op: &TestOperator, ticket: Pubkey) -> TxResult {
+        let ix = client::complete_ticket(user.key(), &pool.keys, ticket, user.lst_account, Some(op.bucket));
+        self.send(&[ix], &[&user.kp]).await
+    }
+
+    /// Claims the idle leg and the delegation leg of `user`'s delegation to `op`.
+    pub async fn claim_delegation(&mut self, pool: &TestPool, user: &User, op: &TestOperator) -> TxResult {
+        let ix = client::claim_delegation(user.key(), &pool.keys, user.lst_account, Some(op.bucket));
+        self.send(&[ix], &[&user.kp]).await
+    }
+
+    pub async fn delegation(&mut self, pool: &TestPool, user: &User, op: &TestOperator) -> restaking::state::Delegation {
+        let key = client::delegation_pda(&pool.keys.position(&user.key()), &op.bucket);
+        self.state(&key).await
+    }
+
+    pub async fn bucket(&mut self, op: &TestOperator) -> restaking::state::OperatorPool {
+        self.state(&op.bucket).await
+    }
+
+    /// LST the position holds through its delegation to `op` (its shares at the bucket's LST
+    /// per share, rounded down as a redemption would be).
+    pub async fn delegated_lst(&mut self, pool: &TestPool, user: &User, op: &TestOperator) -> u64 {
+        let d = self.delegation(pool, user, op).await;
+        let b = self.bucket(op).await;
+        restaking::math::assets_for_shares(d.shares, b.total_shares, b.total_lst).expect("shares")
     }
 
     pub async fn position(&mut self, pool: &TestPool, user: &User) -> restaking::state::Position {

@@ -347,3 +347,52 @@ async fn scenario_s8_hostile_input() {
         "a hostile instruction changed state"
     );
 }
+
+/// S2 — no double delegation. Alice deposits 100 and delegates 60 to X; 50 more to Y fails
+/// (`InsufficientIdle`); 40 to Y succeeds; a withdrawal of 1 idle LST then fails; a second
+/// `Delegation` for (Alice, X) cannot be created.
+#[tokio::test]
+async fn scenario_s2_no_double_delegation() {
+    let mut env = Env::new().await;
+    let pool = env.stake_pool_lst(MintKind::Spl, ONE, ONE).await;
+    let x = env.operator(&pool, 1_000).await;
+    let y = env.operator(&pool, 1_000).await;
+    let alice = env.user(&pool, 100 * ONE).await;
+    env.deposit(&pool, &alice, 100 * ONE).await.unwrap();
+
+    env.delegate(&pool, &alice, &x, 60 * ONE).await.unwrap();
+    assert_eq!(env.position(&pool, &alice).await.idle_lst, 40 * ONE);
+    assert_eq!(env.delegation(&pool, &alice, &x).await.shares, 60 * ONE);
+
+    let watched = [pool.keys.pool, pool.keys.position(&alice.key()), x.bucket, y.bucket, pool.keys.vault];
+    let before = env.snapshot(&watched).await;
+    assert_error(env.delegate(&pool, &alice, &y, 50 * ONE).await, RestakingError::InsufficientIdle);
+    assert_eq!(env.snapshot(&watched).await, before);
+
+    env.delegate(&pool, &alice, &y, 40 * ONE).await.unwrap();
+    let a = env.position(&pool, &alice).await;
+    assert_eq!((a.idle_lst, a.open_delegations), (0, 2));
+
+    let before = env.snapshot(&watched).await;
+    assert_error(
+        env.request_withdrawal(&pool, &alice, ONE).await.map(|_| ()),
+        RestakingError::InsufficientIdle,
+    );
+    assert_eq!(env.snapshot(&watched).await, before);
+
+    // Delegating to X again reuses Alice's one record for X; a record at any other address
+    // for (Alice, X) is rejected by its seeds.
+    env.advance_time(1).await;
+    let alice_position = pool.keys.position(&alice.key());
+    let mut ix = client::delegate(alice.key(), &pool.keys, x.operator, ONE);
+    let fake = client::delegation_pda(&alice_position, &y.bucket);
+    ix.accounts[6].pubkey = fake;
+    assert_anchor_error(env.send(&[ix], &[&alice.kp]).await, anchor_lang::error::ErrorCode::ConstraintSeeds);
+    assert_eq!(env.position(&pool, &alice).await.open_delegations, 2);
+
+    // every LST unit is in exactly one place
+    let p = env.pool(&pool).await;
+    assert_eq!((p.total_idle_lst, p.total_bucket_lst), (0, 100 * ONE));
+    assert_eq!(env.delegated_lst(&pool, &alice, &x).await + env.delegated_lst(&pool, &alice, &y).await, 100 * ONE);
+    assert_eq!(env.token_balance(&pool.keys.vault).await, p.obligations().unwrap());
+}

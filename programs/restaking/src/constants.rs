@@ -30,6 +30,10 @@ pub const MAX_WITHDRAWAL_DELAY_SECS: i64 = 60 * 24 * 60 * 60;
 #[constant]
 pub const MAX_OPEN_TICKETS: u16 = 64;
 
+/// Reward streams an operator bucket may have.
+#[constant]
+pub const MAX_REWARD_MINTS: usize = 4;
+
 /// Pause flag: blocks `deposit`.
 #[constant]
 pub const PAUSE_DEPOSITS: u8 = 1 << 0;

@@ -22,6 +22,10 @@ pub enum RestakingError {
     NotRateUpdater,
     #[msg("Signer is not the owner of this position")]
     NotPositionOwner,
+    #[msg("Account belongs to another pool")]
+    WrongPool,
+    #[msg("Ticket belongs to another position")]
+    WrongTicket,
     #[msg("The position has a lien: its holder must sign too")]
     LienHolderSignatureRequired,
 
@@ -88,6 +92,28 @@ pub enum RestakingError {
     DepositCapExceeded,
     #[msg("Value received is below the minimum requested")]
     SlippageExceeded,
+
+    // --- operators and buckets ------------------------------------------------------------
+    #[msg("Signer is not the operator's authority")]
+    NotOperatorAuthority,
+    #[msg("Operator is not active")]
+    OperatorInactive,
+    #[msg("Commission above the configured maximum")]
+    CommissionTooHigh,
+    #[msg("Metadata URI is too long")]
+    MetadataTooLong,
+    #[msg("Bucket has shares but no LST left: it takes no new delegations")]
+    BucketDepleted,
+    #[msg("Shares exceed the delegation's shares")]
+    InsufficientShares,
+    #[msg("Amount is too small to mint a share")]
+    ZeroShares,
+    #[msg("A slash is pending on this bucket")]
+    SlashPending,
+    #[msg("Delegation still holds shares, yield, rewards or undelegations")]
+    DelegationNotEmpty,
+    #[msg("Delegation or bucket account is missing or does not match the ticket")]
+    WrongDelegation,
 
     // --- positions and tickets -------------------------------------------------------------
     #[msg("Position still holds LST, yield, tickets or delegations")]

@@ -158,3 +158,75 @@ pub struct PositionClosedEvent {
     pub position: Pubkey,
     pub owner: Pubkey,
 }
+
+#[event]
+pub struct OperatorRegisteredEvent {
+    pub operator: Pubkey,
+    pub authority: Pubkey,
+    pub commission_bps: u16,
+    pub metadata_uri: String,
+}
+
+#[event]
+pub struct OperatorUpdatedEvent {
+    pub operator: Pubkey,
+    pub commission_bps: u16,
+    pub pending_commission_bps: u16,
+    pub commission_effective_ts: i64,
+    pub active: bool,
+    pub metadata_uri: String,
+}
+
+#[event]
+pub struct OperatorPoolOpenedEvent {
+    pub operator_pool: Pubkey,
+    pub operator: Pubkey,
+    pub pool: Pubkey,
+}
+
+#[event]
+pub struct DelegateEvent {
+    pub pool: Pubkey,
+    pub position: Pubkey,
+    pub operator_pool: Pubkey,
+    pub delegation: Pubkey,
+    pub lst: u64,
+    pub shares: u64,
+    pub principal: u64,
+    pub delegation_shares: u64,
+    pub position_idle_lst: u64,
+    pub bucket_total_shares: u64,
+    pub bucket_total_lst: u64,
+}
+
+#[event]
+pub struct UndelegationRequestedEvent {
+    pub pool: Pubkey,
+    pub position: Pubkey,
+    pub operator_pool: Pubkey,
+    pub ticket: Pubkey,
+    pub shares: u64,
+    pub lst: u64,
+    pub principal: u64,
+    pub unlock_ts: i64,
+    pub delegation_shares: u64,
+    pub bucket_total_shares: u64,
+    pub bucket_queued_lst: u64,
+}
+
+#[event]
+pub struct BucketHarvestedEvent {
+    pub pool: Pubkey,
+    pub operator_pool: Pubkey,
+    pub rate: u128,
+    pub stripped_lst: u64,
+    pub base_acc_per_share: u128,
+    pub bucket_total_lst: u64,
+}
+
+#[event]
+pub struct DelegationClosedEvent {
+    pub position: Pubkey,
+    pub operator_pool: Pubkey,
+    pub delegation: Pubkey,
+}

@@ -64,6 +64,25 @@ pub mod restaking {
         push_rate::handler(ctx, rate)
     }
 
+    /// Registers the signer as an operator.
+    pub fn register_operator(
+        ctx: Context<RegisterOperator>,
+        commission_bps: u16,
+        metadata_uri: String,
+    ) -> Result<()> {
+        register_operator::handler(ctx, commission_bps, metadata_uri)
+    }
+
+    /// Changes an operator's commission (increases after a delay), metadata or status.
+    pub fn update_operator(ctx: Context<UpdateOperator>, args: UpdateOperatorArgs) -> Result<()> {
+        update_operator::handler(ctx, args)
+    }
+
+    /// Opens the operator's stake bucket in a pool.
+    pub fn open_operator_pool(ctx: Context<OpenOperatorPool>) -> Result<()> {
+        open_operator_pool::handler(ctx)
+    }
+
     /// Opens the signer's position in a pool.
     pub fn open_position(ctx: Context<OpenPosition>) -> Result<()> {
         open_position::handler(ctx)
@@ -74,17 +93,32 @@ pub mod restaking {
         deposit::handler(ctx, amount, min_value)
     }
 
+    /// Moves idle LST into an operator's bucket.
+    pub fn delegate(ctx: Context<Delegate>, amount: u64) -> Result<()> {
+        delegate::handler(ctx, amount)
+    }
+
+    /// Queues bucket shares to return to idle after the pool's delay (slashable until then).
+    pub fn undelegate(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
+        undelegate::handler(ctx, shares)
+    }
+
+    /// Closes an empty delegation record.
+    pub fn close_delegation(ctx: Context<CloseDelegation>) -> Result<()> {
+        close_delegation::handler(ctx)
+    }
+
     /// Queues idle LST for withdrawal after the pool's delay.
     pub fn request_withdrawal(ctx: Context<RequestWithdrawal>, amount: u64) -> Result<()> {
         request_withdrawal::handler(ctx, amount)
     }
 
-    /// Pays a matured withdrawal ticket and closes it.
+    /// Settles a matured ticket (pays a withdrawal, or returns an undelegation to idle).
     pub fn complete_withdrawal(ctx: Context<CompleteWithdrawal>) -> Result<()> {
         complete_withdrawal::handler(ctx)
     }
 
-    /// Returns a withdrawal ticket's LST to idle and closes it.
+    /// Undoes a ticket (back to idle, or back into the bucket) and closes it.
     pub fn cancel_withdrawal(ctx: Context<CancelWithdrawal>) -> Result<()> {
         cancel_withdrawal::handler(ctx)
     }
@@ -94,7 +128,7 @@ pub mod restaking {
         claim::handler(ctx)
     }
 
-    /// Strips a position's base yield at the fresh rate (anyone).
+    /// Strips a position's and/or a bucket's base yield at the fresh rate (anyone).
     pub fn harvest(ctx: Context<Harvest>) -> Result<()> {
         harvest::handler(ctx)
     }

@@ -4,8 +4,10 @@
 #![allow(ambiguous_glob_reexports)]
 pub mod admin;
 pub mod crank;
+pub mod operator;
 pub mod staker;
 
 pub use admin::*;
 pub use crank::*;
+pub use operator::*;
 pub use staker::*;

@@ -2,6 +2,8 @@
 //! Nothing here touches accounts, so all of it is unit- and property-tested without a VM.
 pub mod rate;
 pub mod safe_math;
+pub mod shares;
 
 pub use rate::*;
-pub use safe_math::SafeMath;
+pub use safe_math::{to_u64, SafeMath};
+pub use shares::*;

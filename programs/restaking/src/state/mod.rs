@@ -1,10 +1,16 @@
 //! Account types, one per file, each with its seed and its pure state transitions.
 pub mod config;
+pub mod delegation;
+pub mod operator;
+pub mod operator_pool;
 pub mod pool;
 pub mod position;
 pub mod withdrawal_ticket;
 
 pub use config::*;
+pub use delegation::*;
+pub use operator::*;
+pub use operator_pool::*;
 pub use pool::*;
 pub use position::*;
 pub use withdrawal_ticket::*;
@@ -18,10 +24,14 @@ mod tests {
     #[test]
     fn account_sizes() {
         assert_eq!(Config::SPACE, 227);
-        assert_eq!(Pool::SPACE, 315);
+        assert_eq!(Pool::SPACE, 331);
+        assert_eq!(Operator::SPACE, 191);
+        assert_eq!(OperatorPool::SPACE, 356);
+        assert_eq!(Delegation::SPACE, 220);
         assert_eq!(Position::SPACE, 174);
         assert_eq!(WithdrawalTicket::SPACE, 139);
         const _: () = assert!(Position::SPACE <= 200);
         const _: () = assert!(WithdrawalTicket::SPACE <= 160);
+        const _: () = assert!(Delegation::SPACE <= 240);
     }
 }

@@ -2,7 +2,7 @@
 use crate::constants::{BPS_DENOMINATOR, MAX_WITHDRAWAL_DELAY_SECS};
 use crate::error::RestakingError;
 use crate::math::SafeMath;
-use crate::state::{Config, Position};
+use crate::state::{Config, Moved, OperatorPool, Position};
 use anchor_lang::prelude::*;
 
 /// Where a pool's rate comes from (SPEC §3).
@@ -58,8 +58,8 @@ impl RateSource {
 /// One accepted LST. PDA `["pool", lst_mint]`.
 ///
 /// Totals, in LST base units unless named `_value`/`_principal` (numeraire base units):
-/// the vault holds `total_idle_lst + total_ticket_lst + total_unclaimed_yield`
-/// (+ bucket LST, later) plus whatever was donated to it.
+/// the vault holds `total_idle_lst + total_ticket_lst + total_bucket_lst + total_queued_lst +
+/// total_unclaimed_yield` plus rounding dust and whatever was donated to it.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Pool {
@@ -81,8 +81,12 @@ pub struct Pool {
     pub total_idle_lst: u64,
     /// Σ principal value of every holding (idle, buckets, tickets): what the cap bounds.
     pub total_principal: u64,
-    /// Σ LST in open withdrawal tickets.
+    /// Σ LST in open `Withdraw` tickets.
     pub total_ticket_lst: u64,
+    /// Σ active LST of the operator buckets.
+    pub total_bucket_lst: u64,
+    /// Σ LST queued in `Undelegate` tickets (still in the buckets, still slashable).
+    pub total_queued_lst: u64,
     /// Σ stripped base yield not yet claimed.
     pub total_unclaimed_yield: u64,
     /// Lifetime counters.
@@ -126,10 +130,105 @@ impl Pool {
         ]
     }
 
+    /// Harvests `bucket` at `rate` and moves the pool totals with it; returns the LST stripped.
+    pub fn harvest_bucket(&mut self, bucket: &mut OperatorPool, rate: u128) -> Result<u64> {
+        let stripped = bucket.harvest(rate)?;
+        self.total_bucket_lst = self.total_bucket_lst.safe_sub(stripped)?;
+        self.total_unclaimed_yield = self.total_unclaimed_yield.safe_add(stripped)?;
+        Ok(stripped)
+    }
+
+    /// Moves `lst` of `position`'s idle LST into `bucket`'s active shares (SPEC §3
+    /// "Delegation"); returns what the bucket minted. Fails with `InsufficientIdle` if the
+    /// position has less idle LST: one LST unit is never in two places.
+    pub fn move_idle_to_bucket(
+        &mut self,
+        position: &mut Position,
+        bucket: &mut OperatorPool,
+        lst: u64,
+    ) -> Result<Moved> {
+        let idle_principal = position.remove_idle(lst)?;
+        self.forfeit_active_dust(bucket)?;
+        let moved = bucket.add_active(lst, idle_principal)?;
+        require!(moved.shares > 0, RestakingError::ZeroShares);
+        self.total_idle_lst = self.total_idle_lst.safe_sub(lst)?;
+        self.total_bucket_lst = self.total_bucket_lst.safe_add(lst)?;
+        self.total_principal = self
+            .total_principal
+            .safe_sub(idle_principal)?
+            .safe_add(moved.principal)?;
+        Ok(moved)
+    }
+
+    /// Moves `shares` of `bucket`'s active shares into its queue; returns what left the active
+    /// shares and the queue shares minted for the ticket.
+    pub fn move_bucket_to_queue(
+        &mut self,
+        bucket: &mut OperatorPool,
+        shares: u64,
+    ) -> Result<(Moved, u64)> {
+        let out = bucket.remove_active(shares)?;
+        if bucket.queued_shares == 0 {
+            self.total_queued_lst = self.total_queued_lst.safe_sub(bucket.queued_lst)?;
+            self.total_principal = self.total_principal.safe_sub(bucket.queued_principal)?;
+        }
+        let queue_shares = bucket.enqueue(out.lst, out.principal)?;
+        require!(queue_shares > 0, RestakingError::ZeroShares);
+        self.total_bucket_lst = self.total_bucket_lst.safe_sub(out.lst)?;
+        self.total_queued_lst = self.total_queued_lst.safe_add(out.lst)?;
+        Ok((out, queue_shares))
+    }
+
+    /// Releases `queue_shares` of `bucket`'s queue into `position`'s idle holding.
+    pub fn move_queue_to_idle(
+        &mut self,
+        position: &mut Position,
+        bucket: &mut OperatorPool,
+        queue_shares: u64,
+    ) -> Result<Moved> {
+        let back = bucket.dequeue(queue_shares)?;
+        position.add_idle(back.lst, back.principal)?;
+        self.total_queued_lst = self.total_queued_lst.safe_sub(back.lst)?;
+        self.total_idle_lst = self.total_idle_lst.safe_add(back.lst)?;
+        Ok(back)
+    }
+
+    /// Returns `queue_shares` of `bucket`'s queue to its active shares (a cancelled
+    /// undelegation); returns what the bucket minted.
+    pub fn move_queue_to_bucket(
+        &mut self,
+        bucket: &mut OperatorPool,
+        queue_shares: u64,
+    ) -> Result<Moved> {
+        let back = bucket.dequeue(queue_shares)?;
+        self.forfeit_active_dust(bucket)?;
+        let moved = bucket.add_active(back.lst, back.principal)?;
+        require!(moved.shares > 0, RestakingError::ZeroShares);
+        self.total_queued_lst = self.total_queued_lst.safe_sub(back.lst)?;
+        self.total_bucket_lst = self.total_bucket_lst.safe_add(back.lst)?;
+        self.total_principal = self
+            .total_principal
+            .safe_sub(back.principal)?
+            .safe_add(moved.principal)?;
+        Ok(moved)
+    }
+
+    /// An empty bucket's leftover rounding dust belongs to no share: drop it from the totals
+    /// (the LST stays in the vault as surplus) before the bucket mints again.
+    fn forfeit_active_dust(&mut self, bucket: &OperatorPool) -> Result<()> {
+        if bucket.total_shares == 0 {
+            self.total_bucket_lst = self.total_bucket_lst.safe_sub(bucket.total_lst)?;
+            self.total_principal = self.total_principal.safe_sub(bucket.total_principal)?;
+        }
+        Ok(())
+    }
+
     /// LST the vault must hold for the pool's obligations (SPEC invariant 1).
     pub fn obligations(&self) -> Result<u64> {
         self.total_idle_lst
             .safe_add(self.total_ticket_lst)?
+            .safe_add(self.total_bucket_lst)?
+            .safe_add(self.total_queued_lst)?
             .safe_add(self.total_unclaimed_yield)
     }
 

@@ -73,6 +73,8 @@ pub fn handler(ctx: Context<AddPool>, args: AddPoolArgs) -> Result<()> {
         total_idle_lst: 0,
         total_principal: 0,
         total_ticket_lst: 0,
+        total_bucket_lst: 0,
+        total_queued_lst: 0,
         total_unclaimed_yield: 0,
         total_deposited_lst: 0,
         total_withdrawn_lst: 0,

@@ -1,10 +1,13 @@
-//! `cancel_withdrawal`: returns a `Withdraw` ticket's LST to the idle holding, re-valued at the
-//! fresh rate (the ticket earned nothing while queued), and closes the ticket.
+//! `cancel_withdrawal`: undoes a ticket and closes it. A `Withdraw` ticket's LST returns to
+//! the idle holding, re-valued at the fresh rate (it earned nothing while queued); an
+//! `Undelegate` ticket's LST returns from the bucket's queue to its active shares (pass
+//! `operator_pool` and `delegation`). Not while a slash is pending on that bucket.
 use crate::error::RestakingError;
 use crate::events::WithdrawalCancelledEvent;
+use crate::instructions::staker::complete_withdrawal::undelegation_accounts;
 use crate::math::{value_of_lst_floor, SafeMath};
 use crate::rate_source::refresh_rate;
-use crate::state::{Pool, Position, TicketKind, WithdrawalTicket};
+use crate::state::{Delegation, OperatorPool, Pool, Position, TicketKind, WithdrawalTicket};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -17,18 +20,23 @@ pub struct CancelWithdrawal<'info> {
     #[account(
         mut,
         has_one = owner @ RestakingError::NotPositionOwner,
-        has_one = pool @ RestakingError::NotPositionOwner,
+        has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
     #[account(
         mut,
         close = owner,
-        has_one = position @ RestakingError::NotPositionOwner,
-        constraint = ticket.kind == TicketKind::Withdraw @ RestakingError::WrongTicketKind,
+        has_one = position @ RestakingError::WrongTicket,
     )]
     pub ticket: Box<Account<'info, WithdrawalTicket>>,
     /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
+    /// The ticket's bucket (`Undelegate` tickets only).
+    #[account(mut)]
+    pub operator_pool: Option<Box<Account<'info, OperatorPool>>>,
+    /// The position's delegation to that bucket (`Undelegate` tickets only).
+    #[account(mut)]
+    pub delegation: Option<Box<Account<'info, Delegation>>>,
 }
 
 pub fn handler(ctx: Context<CancelWithdrawal>) -> Result<()> {
@@ -40,26 +48,48 @@ pub fn handler(ctx: Context<CancelWithdrawal>) -> Result<()> {
 
     let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
     let rate = refresh_rate(pool, source.as_ref(), &clock)?;
-    pool.strip_idle(position, rate)?;
-
-    let principal = value_of_lst_floor(ticket.lst, rate)?;
-    position.add_idle(ticket.lst, principal)?;
     position.open_tickets = position
         .open_tickets
         .checked_sub(1)
         .ok_or(RestakingError::MathOverflow)?;
-    pool.total_ticket_lst = pool.total_ticket_lst.safe_sub(ticket.lst)?;
-    pool.total_idle_lst = pool.total_idle_lst.safe_add(ticket.lst)?;
-    pool.total_principal = pool
-        .total_principal
-        .safe_sub(ticket.principal)?
-        .safe_add(principal)?;
+
+    let (lst, principal) = match ticket.kind {
+        TicketKind::Withdraw => {
+            pool.strip_idle(position, rate)?;
+            let principal = value_of_lst_floor(ticket.lst, rate)?;
+            position.add_idle(ticket.lst, principal)?;
+            pool.total_ticket_lst = pool.total_ticket_lst.safe_sub(ticket.lst)?;
+            pool.total_idle_lst = pool.total_idle_lst.safe_add(ticket.lst)?;
+            pool.total_principal = pool
+                .total_principal
+                .safe_sub(ticket.principal)?
+                .safe_add(principal)?;
+            (ticket.lst, principal)
+        }
+        TicketKind::Undelegate => {
+            let (bucket, delegation) = undelegation_accounts(
+                ticket,
+                &mut accounts.operator_pool,
+                &mut accounts.delegation,
+            )?;
+            require!(!bucket.has_pending_slash(), RestakingError::SlashPending);
+            pool.harvest_bucket(bucket, rate)?;
+            delegation.settle_base(bucket)?;
+            let moved = pool.move_queue_to_bucket(bucket, ticket.shares)?;
+            delegation.shares = delegation.shares.safe_add(moved.shares)?;
+            delegation.open_undelegations = delegation
+                .open_undelegations
+                .checked_sub(1)
+                .ok_or(RestakingError::MathOverflow)?;
+            (moved.lst, moved.principal)
+        }
+    };
 
     let event = WithdrawalCancelledEvent {
         pool: pool.key(),
         position: position.key(),
         ticket: ticket.key(),
-        lst: ticket.lst,
+        lst,
         principal,
         position_idle_lst: position.idle_lst,
         pool_total_ticket_lst: pool.total_ticket_lst,

@@ -1,11 +1,13 @@
-//! `claim`: settles the position's yield in one instruction. The base-yield leg strips the idle
-//! holding at the fresh rate and pays every unclaimed LST of yield; the restaking leg (reward
-//! streams of the position's delegations) joins it without a change of name. Never paused.
+//! `claim`: settles the position's yield in one instruction (SPEC §3 "Claim"), never paused.
+//!
+//! Base-yield leg, paid in the LST with one transfer: the idle holding is stripped at the fresh
+//! rate, and — when `operator_pool` and `delegation` are passed — the bucket is harvested and
+//! the delegation's share of its base-yield index settled.
 use crate::error::RestakingError;
 use crate::events::ClaimEvent;
 use crate::math::SafeMath;
 use crate::rate_source::refresh_rate;
-use crate::state::{Pool, Position};
+use crate::state::{Delegation, OperatorPool, Pool, Position};
 use crate::token::transfer_from_vault;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -24,7 +26,7 @@ pub struct Claim<'info> {
     #[account(
         mut,
         has_one = owner @ RestakingError::NotPositionOwner,
-        has_one = pool @ RestakingError::NotPositionOwner,
+        has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
     pub lst_mint: Box<InterfaceAccount<'info, Mint>>,
@@ -40,6 +42,15 @@ pub struct Claim<'info> {
     /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
     pub token_program: Interface<'info, TokenInterface>,
+    /// A bucket the position delegates to (optional: claims its delegation leg too).
+    #[account(mut, has_one = pool @ RestakingError::WrongPool)]
+    pub operator_pool: Option<Box<Account<'info, OperatorPool>>>,
+    /// The position's delegation to `operator_pool`.
+    #[account(
+        mut,
+        has_one = position @ RestakingError::WrongDelegation,
+    )]
+    pub delegation: Option<Box<Account<'info, Delegation>>>,
 }
 
 pub fn handler(ctx: Context<Claim>) -> Result<()> {
@@ -51,8 +62,28 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
     let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
     let rate = refresh_rate(pool, source.as_ref(), &clock)?;
     pool.strip_idle(position, rate)?;
+    let mut base_yield = position.take_yield();
 
-    let base_yield = position.take_yield();
+    match (
+        accounts.operator_pool.as_deref_mut(),
+        accounts.delegation.as_deref_mut(),
+    ) {
+        (Some(bucket), Some(delegation)) => {
+            require_keys_eq!(
+                delegation.operator_pool,
+                bucket.key(),
+                RestakingError::WrongDelegation
+            );
+            pool.harvest_bucket(bucket, rate)?;
+            delegation.settle_base(bucket)?;
+            let owed = core::mem::take(&mut delegation.unclaimed_base_yield);
+            bucket.unclaimed_base_yield = bucket.unclaimed_base_yield.safe_sub(owed)?;
+            base_yield = base_yield.safe_add(owed)?;
+        }
+        (None, None) => {}
+        _ => return err!(RestakingError::WrongDelegation),
+    }
+
     if base_yield > 0 {
         pool.total_unclaimed_yield = pool.total_unclaimed_yield.safe_sub(base_yield)?;
         pool.total_yield_paid_lst = pool.total_yield_paid_lst.safe_add(base_yield)?;

@@ -16,7 +16,7 @@ pub struct ClosePosition<'info> {
         mut,
         close = owner,
         has_one = owner @ RestakingError::NotPositionOwner,
-        has_one = pool @ RestakingError::NotPositionOwner,
+        has_one = pool @ RestakingError::WrongPool,
         constraint = position.is_empty() @ RestakingError::PositionNotEmpty,
     )]
     pub position: Account<'info, Position>,

@@ -1,9 +1,13 @@
-//! `complete_withdrawal`: pays a matured `Withdraw` ticket to the owner's token account and
-//! closes the ticket (rent back to the owner). Never paused: exits cannot be trapped.
+//! `complete_withdrawal`: settles a matured ticket and closes it (rent back to the owner).
+//! A `Withdraw` ticket pays its LST to the owner's token account; an `Undelegate` ticket
+//! returns its LST — cut by any slash since it was opened — from the bucket's queue to the
+//! position's idle holding (pass `operator_pool` and `delegation` for it; the token accounts
+//! are then unused). Never paused: exits cannot be trapped. While a slash is pending on the
+//! bucket, its `Undelegate` tickets wait, so a pending slash cannot be escaped.
 use crate::error::RestakingError;
 use crate::events::WithdrawalCompletedEvent;
 use crate::math::SafeMath;
-use crate::state::{Pool, Position, TicketKind, WithdrawalTicket};
+use crate::state::{Delegation, OperatorPool, Pool, Position, TicketKind, WithdrawalTicket};
 use crate::token::transfer_from_vault;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -23,13 +27,13 @@ pub struct CompleteWithdrawal<'info> {
     #[account(
         mut,
         has_one = owner @ RestakingError::NotPositionOwner,
-        has_one = pool @ RestakingError::NotPositionOwner,
+        has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
     #[account(
         mut,
         close = owner,
-        has_one = position @ RestakingError::NotPositionOwner,
+        has_one = position @ RestakingError::WrongTicket,
     )]
     pub ticket: Box<Account<'info, WithdrawalTicket>>,
     pub lst_mint: Box<InterfaceAccount<'info, Mint>>,
@@ -43,14 +47,16 @@ pub struct CompleteWithdrawal<'info> {
     )]
     pub owner_lst_account: Box<InterfaceAccount<'info, TokenAccount>>,
     pub token_program: Interface<'info, TokenInterface>,
+    /// The ticket's bucket (`Undelegate` tickets only).
+    #[account(mut)]
+    pub operator_pool: Option<Box<Account<'info, OperatorPool>>>,
+    /// The position's delegation to that bucket (`Undelegate` tickets only).
+    #[account(mut)]
+    pub delegation: Option<Box<Account<'info, Delegation>>>,
 }
 
 impl CompleteWithdrawal<'_> {
     fn validate(&self) -> Result<()> {
-        require!(
-            self.ticket.kind == TicketKind::Withdraw,
-            RestakingError::WrongTicketKind
-        );
         require!(
             self.ticket.is_matured(Clock::get()?.unix_timestamp),
             RestakingError::TicketNotMatured
@@ -65,33 +71,81 @@ pub fn handler(ctx: Context<CompleteWithdrawal>) -> Result<()> {
     let ticket = &accounts.ticket;
     let pool = &mut accounts.pool;
     let position = &mut accounts.position;
-
-    pool.total_ticket_lst = pool.total_ticket_lst.safe_sub(ticket.lst)?;
-    pool.total_principal = pool.total_principal.safe_sub(ticket.principal)?;
-    pool.total_withdrawn_lst = pool.total_withdrawn_lst.safe_add(ticket.lst)?;
     position.open_tickets = position
         .open_tickets
         .checked_sub(1)
         .ok_or(RestakingError::MathOverflow)?;
 
-    transfer_from_vault(
-        &accounts.token_program.to_account_info(),
-        &accounts.pool_vault,
-        &accounts.owner_lst_account.to_account_info(),
-        &accounts.lst_mint,
-        &pool.to_account_info(),
-        &pool.signer_seeds(),
-        ticket.lst,
-    )?;
+    let (lst, destination) = match ticket.kind {
+        TicketKind::Withdraw => {
+            pool.total_ticket_lst = pool.total_ticket_lst.safe_sub(ticket.lst)?;
+            pool.total_principal = pool.total_principal.safe_sub(ticket.principal)?;
+            pool.total_withdrawn_lst = pool.total_withdrawn_lst.safe_add(ticket.lst)?;
+            transfer_from_vault(
+                &accounts.token_program.to_account_info(),
+                &accounts.pool_vault,
+                &accounts.owner_lst_account.to_account_info(),
+                &accounts.lst_mint,
+                &pool.to_account_info(),
+                &pool.signer_seeds(),
+                ticket.lst,
+            )?;
+            (ticket.lst, accounts.owner_lst_account.key())
+        }
+        TicketKind::Undelegate => {
+            let (bucket, delegation) = undelegation_accounts(
+                ticket,
+                &mut accounts.operator_pool,
+                &mut accounts.delegation,
+            )?;
+            require!(!bucket.has_pending_slash(), RestakingError::SlashPending);
+            let back = pool.move_queue_to_idle(position, bucket, ticket.shares)?;
+            delegation.open_undelegations = delegation
+                .open_undelegations
+                .checked_sub(1)
+                .ok_or(RestakingError::MathOverflow)?;
+            (back.lst, position.key())
+        }
+    };
 
     let event = WithdrawalCompletedEvent {
         pool: pool.key(),
         position: position.key(),
         ticket: ticket.key(),
-        destination: accounts.owner_lst_account.key(),
-        lst: ticket.lst,
+        destination,
+        lst,
         pool_total_ticket_lst: pool.total_ticket_lst,
     };
     emit_cpi!(event);
     Ok(())
+}
+
+/// The bucket and delegation an `Undelegate` ticket belongs to, checked against it.
+pub fn undelegation_accounts<'a, 'info>(
+    ticket: &WithdrawalTicket,
+    operator_pool: &'a mut Option<Box<Account<'info, OperatorPool>>>,
+    delegation: &'a mut Option<Box<Account<'info, Delegation>>>,
+) -> Result<(&'a mut OperatorPool, &'a mut Delegation)> {
+    let bucket = operator_pool
+        .as_deref_mut()
+        .ok_or(RestakingError::WrongDelegation)?;
+    let delegation = delegation
+        .as_deref_mut()
+        .ok_or(RestakingError::WrongDelegation)?;
+    require_keys_eq!(
+        bucket.key(),
+        ticket.operator_pool,
+        RestakingError::WrongDelegation
+    );
+    require_keys_eq!(
+        delegation.operator_pool,
+        ticket.operator_pool,
+        RestakingError::WrongDelegation
+    );
+    require_keys_eq!(
+        delegation.position,
+        ticket.position,
+        RestakingError::WrongDelegation
+    );
+    Ok((&mut **bucket, &mut **delegation))
 }

@@ -25,7 +25,7 @@ pub struct Deposit<'info> {
     #[account(
         mut,
         has_one = owner @ RestakingError::NotPositionOwner,
-        has_one = pool @ RestakingError::NotPositionOwner,
+        has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
     pub lst_mint: Box<InterfaceAccount<'info, Mint>>,

@@ -4,16 +4,22 @@
 #![allow(ambiguous_glob_reexports)]
 pub mod cancel_withdrawal;
 pub mod claim;
+pub mod close_delegation;
 pub mod close_position;
 pub mod complete_withdrawal;
+pub mod delegate;
 pub mod deposit;
 pub mod open_position;
 pub mod request_withdrawal;
+pub mod undelegate;
 
 pub use cancel_withdrawal::*;
 pub use claim::*;
+pub use close_delegation::*;
 pub use close_position::*;
 pub use complete_withdrawal::*;
+pub use delegate::*;
 pub use deposit::*;
 pub use open_position::*;
 pub use request_withdrawal::*;
+pub use undelegate::*;

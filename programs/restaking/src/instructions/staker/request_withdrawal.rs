@@ -21,7 +21,7 @@ pub struct RequestWithdrawal<'info> {
     #[account(
         mut,
         has_one = owner @ RestakingError::NotPositionOwner,
-        has_one = pool @ RestakingError::NotPositionOwner,
+        has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
     #[account(

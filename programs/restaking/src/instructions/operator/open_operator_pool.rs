@@ -1,0 +1,60 @@
+//! `open_operator_pool`: the operator opens its stake bucket in one pool.
+use crate::constants::{ACCOUNT_VERSION, MAX_REWARD_MINTS};
+use crate::error::RestakingError;
+use crate::events::OperatorPoolOpenedEvent;
+use crate::state::{Operator, OperatorPool, Pool};
+use anchor_lang::prelude::*;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct OpenOperatorPool<'info> {
+    #[account(mut)]
+    pub authority: Signer<'info>,
+    #[account(mut, has_one = authority @ RestakingError::NotOperatorAuthority)]
+    pub operator: Account<'info, Operator>,
+    pub pool: Account<'info, Pool>,
+    #[account(
+        init,
+        payer = authority,
+        space = OperatorPool::SPACE,
+        seeds = [OperatorPool::SEED, operator.key().as_ref(), pool.key().as_ref()],
+        bump,
+    )]
+    pub operator_pool: Account<'info, OperatorPool>,
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler(ctx: Context<OpenOperatorPool>) -> Result<()> {
+    let operator = &mut ctx.accounts.operator;
+    operator.operator_pool_count = operator
+        .operator_pool_count
+        .checked_add(1)
+        .ok_or(RestakingError::MathOverflow)?;
+    ctx.accounts.operator_pool.set_inner(OperatorPool {
+        operator: operator.key(),
+        pool: ctx.accounts.pool.key(),
+        total_shares: 0,
+        total_lst: 0,
+        total_principal: 0,
+        base_acc_per_share: 0,
+        unclaimed_base_yield: 0,
+        queued_shares: 0,
+        queued_lst: 0,
+        queued_principal: 0,
+        reward_mints: [Pubkey::default(); MAX_REWARD_MINTS],
+        reward_mint_count: 0,
+        pending_slashes: 0,
+        slash_nonce: 0,
+        delegation_count: 0,
+        bump: ctx.bumps.operator_pool,
+        version: ACCOUNT_VERSION,
+        reserved: [0; 64],
+    });
+    let event = OperatorPoolOpenedEvent {
+        operator_pool: ctx.accounts.operator_pool.key(),
+        operator: operator.key(),
+        pool: ctx.accounts.pool.key(),
+    };
+    emit_cpi!(event);
+    Ok(())
+}

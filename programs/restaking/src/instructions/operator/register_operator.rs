@@ -1,0 +1,56 @@
+//! `register_operator(commission_bps, metadata_uri)`: the signer becomes an operator.
+use crate::constants::ACCOUNT_VERSION;
+use crate::error::RestakingError;
+use crate::events::OperatorRegisteredEvent;
+use crate::state::{Config, Operator};
+use anchor_lang::prelude::*;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct RegisterOperator<'info> {
+    #[account(mut)]
+    pub authority: Signer<'info>,
+    pub config: Account<'info, Config>,
+    #[account(
+        init,
+        payer = authority,
+        space = Operator::SPACE,
+        seeds = [Operator::SEED, authority.key().as_ref()],
+        bump,
+    )]
+    pub operator: Account<'info, Operator>,
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler(
+    ctx: Context<RegisterOperator>,
+    commission_bps: u16,
+    metadata_uri: String,
+) -> Result<()> {
+    require!(
+        commission_bps <= ctx.accounts.config.max_commission_bps,
+        RestakingError::CommissionTooHigh
+    );
+    Operator::validate_uri(&metadata_uri)?;
+    let operator = &mut ctx.accounts.operator;
+    operator.set_inner(Operator {
+        authority: ctx.accounts.authority.key(),
+        commission_bps,
+        pending_commission_bps: commission_bps,
+        commission_effective_ts: 0,
+        active: true,
+        metadata_uri,
+        operator_pool_count: 0,
+        bump: ctx.bumps.operator,
+        version: ACCOUNT_VERSION,
+        reserved: [0; 32],
+    });
+    let event = OperatorRegisteredEvent {
+        operator: operator.key(),
+        authority: operator.authority,
+        commission_bps,
+        metadata_uri: operator.metadata_uri.clone(),
+    };
+    emit_cpi!(event);
+    Ok(())
+}

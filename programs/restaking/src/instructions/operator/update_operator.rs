@@ -1,0 +1,49 @@
+//! `update_operator`: changes commission (increases wait [`Operator::COMMISSION_INCREASE_DELAY_SECS`]
+//! so stakers can leave first; decreases apply at once), metadata, or active status.
+use crate::error::RestakingError;
+use crate::events::OperatorUpdatedEvent;
+use crate::state::{Config, Operator};
+use anchor_lang::prelude::*;
+
+/// Each `Some` field replaces the current setting.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, Default)]
+pub struct UpdateOperatorArgs {
+    pub commission_bps: Option<u16>,
+    pub metadata_uri: Option<String>,
+    pub active: Option<bool>,
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct UpdateOperator<'info> {
+    pub authority: Signer<'info>,
+    pub config: Account<'info, Config>,
+    #[account(mut, has_one = authority @ RestakingError::NotOperatorAuthority)]
+    pub operator: Account<'info, Operator>,
+}
+
+pub fn handler(ctx: Context<UpdateOperator>, args: UpdateOperatorArgs) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let max = ctx.accounts.config.max_commission_bps;
+    let operator = &mut ctx.accounts.operator;
+    if let Some(bps) = args.commission_bps {
+        operator.set_commission(bps, max, now)?;
+    }
+    if let Some(uri) = args.metadata_uri {
+        Operator::validate_uri(&uri)?;
+        operator.metadata_uri = uri;
+    }
+    if let Some(active) = args.active {
+        operator.active = active;
+    }
+    let event = OperatorUpdatedEvent {
+        operator: operator.key(),
+        commission_bps: operator.commission_bps,
+        pending_commission_bps: operator.pending_commission_bps,
+        commission_effective_ts: operator.commission_effective_ts,
+        active: operator.active,
+        metadata_uri: operator.metadata_uri.clone(),
+    };
+    emit_cpi!(event);
+    Ok(())
+}

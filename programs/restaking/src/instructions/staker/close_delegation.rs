@@ -1,0 +1,42 @@
+//! `close_delegation`: closes an empty delegation record and returns its rent to the owner.
+use crate::error::RestakingError;
+use crate::events::DelegationClosedEvent;
+use crate::math::SafeMath;
+use crate::state::{Delegation, OperatorPool, Position};
+use anchor_lang::prelude::*;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct CloseDelegation<'info> {
+    #[account(mut)]
+    pub owner: Signer<'info>,
+    #[account(mut, has_one = owner @ RestakingError::NotPositionOwner)]
+    pub position: Account<'info, Position>,
+    #[account(mut)]
+    pub operator_pool: Account<'info, OperatorPool>,
+    #[account(
+        mut,
+        close = owner,
+        has_one = position @ RestakingError::WrongDelegation,
+        has_one = operator_pool @ RestakingError::WrongDelegation,
+        constraint = delegation.is_empty() @ RestakingError::DelegationNotEmpty,
+    )]
+    pub delegation: Account<'info, Delegation>,
+}
+
+pub fn handler(ctx: Context<CloseDelegation>) -> Result<()> {
+    let position = &mut ctx.accounts.position;
+    position.open_delegations = position
+        .open_delegations
+        .checked_sub(1)
+        .ok_or(RestakingError::MathOverflow)?;
+    let bucket = &mut ctx.accounts.operator_pool;
+    bucket.delegation_count = bucket.delegation_count.safe_sub(1)?;
+    let event = DelegationClosedEvent {
+        position: position.key(),
+        operator_pool: bucket.key(),
+        delegation: ctx.accounts.delegation.key(),
+    };
+    emit_cpi!(event);
+    Ok(())
+}

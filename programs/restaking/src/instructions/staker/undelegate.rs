@@ -1,0 +1,135 @@
+//! `undelegate(shares)`: takes `shares` out of the delegation into an `Undelegate` ticket. The
+//! ticket's LST stays in the bucket's queue — earning nothing, still slashable — until it
+//! matures; `complete_withdrawal` then returns it to the position's idle holding.
+use crate::constants::{ACCOUNT_VERSION, MAX_OPEN_TICKETS};
+use crate::error::RestakingError;
+use crate::events::UndelegationRequestedEvent;
+use crate::instructions::staker::request_withdrawal::require_lien_signature;
+use crate::math::SafeMath;
+use crate::rate_source::refresh_rate;
+use crate::state::{Delegation, OperatorPool, Pool, Position, TicketKind, WithdrawalTicket};
+use anchor_lang::prelude::*;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct Undelegate<'info> {
+    /// Position owner; pays the ticket's rent and gets it back when the ticket closes.
+    #[account(mut)]
+    pub owner: Signer<'info>,
+    /// Must sign when the position has a lien (SPEC §6).
+    pub lien_holder: Option<Signer<'info>>,
+    #[account(mut)]
+    pub pool: Box<Account<'info, Pool>>,
+    #[account(
+        mut,
+        has_one = owner @ RestakingError::NotPositionOwner,
+        has_one = pool @ RestakingError::WrongPool,
+    )]
+    pub position: Box<Account<'info, Position>>,
+    #[account(mut, has_one = pool @ RestakingError::WrongPool)]
+    pub operator_pool: Box<Account<'info, OperatorPool>>,
+    #[account(
+        mut,
+        has_one = position @ RestakingError::WrongDelegation,
+        has_one = operator_pool @ RestakingError::WrongDelegation,
+    )]
+    pub delegation: Box<Account<'info, Delegation>>,
+    #[account(
+        init,
+        payer = owner,
+        space = WithdrawalTicket::SPACE,
+        seeds = [
+            WithdrawalTicket::SEED,
+            position.key().as_ref(),
+            &position.ticket_nonce.to_le_bytes(),
+        ],
+        bump,
+    )]
+    pub ticket: Box<Account<'info, WithdrawalTicket>>,
+    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    pub rate_source: Option<UncheckedAccount<'info>>,
+    pub system_program: Program<'info, System>,
+}
+
+impl Undelegate<'_> {
+    fn validate(&self, shares: u64) -> Result<()> {
+        require!(shares > 0, RestakingError::ZeroAmount);
+        require!(
+            shares <= self.delegation.shares,
+            RestakingError::InsufficientShares
+        );
+        require_lien_signature(&self.position, self.lien_holder.as_ref())?;
+        require!(
+            !self.operator_pool.has_pending_slash(),
+            RestakingError::SlashPending
+        );
+        require!(
+            self.position.open_tickets < MAX_OPEN_TICKETS,
+            RestakingError::TooManyTickets
+        );
+        Ok(())
+    }
+}
+
+#[access_control(ctx.accounts.validate(shares))]
+pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
+    let clock = Clock::get()?;
+    let accounts = &mut *ctx.accounts;
+    let pool = &mut accounts.pool;
+    let position = &mut accounts.position;
+    let bucket = &mut accounts.operator_pool;
+    let delegation = &mut accounts.delegation;
+
+    let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
+    let rate = refresh_rate(pool, source.as_ref(), &clock)?;
+    pool.harvest_bucket(bucket, rate)?;
+    delegation.settle_base(bucket)?;
+
+    let (out, queue_shares) = pool.move_bucket_to_queue(bucket, shares)?;
+    delegation.shares = delegation.shares.safe_sub(shares)?;
+    delegation.open_undelegations = delegation
+        .open_undelegations
+        .checked_add(1)
+        .ok_or(RestakingError::MathOverflow)?;
+    let nonce = position.ticket_nonce;
+    position.ticket_nonce = nonce.safe_add(1)?;
+    position.open_tickets = position
+        .open_tickets
+        .checked_add(1)
+        .ok_or(RestakingError::MathOverflow)?;
+
+    let unlock_ts = clock
+        .unix_timestamp
+        .checked_add(pool.withdrawal_delay_secs)
+        .ok_or(RestakingError::MathOverflow)?;
+    accounts.ticket.set_inner(WithdrawalTicket {
+        position: position.key(),
+        operator_pool: bucket.key(),
+        kind: TicketKind::Undelegate,
+        nonce,
+        lst: out.lst,
+        shares: queue_shares,
+        principal: out.principal,
+        requested_ts: clock.unix_timestamp,
+        unlock_ts,
+        bump: ctx.bumps.ticket,
+        version: ACCOUNT_VERSION,
+        reserved: [0; 16],
+    });
+
+    let event = UndelegationRequestedEvent {
+        pool: pool.key(),
+        position: position.key(),
+        operator_pool: bucket.key(),
+        ticket: accounts.ticket.key(),
+        shares,
+        lst: out.lst,
+        principal: out.principal,
+        unlock_ts,
+        delegation_shares: delegation.shares,
+        bucket_total_shares: bucket.total_shares,
+        bucket_queued_lst: bucket.queued_lst,
+    };
+    emit_cpi!(event);
+    Ok(())
+}

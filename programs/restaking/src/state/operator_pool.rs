@@ -1,0 +1,210 @@
+//! `OperatorPool`: an operator's stake bucket in one pool, and its share arithmetic.
+use crate::constants::MAX_REWARD_MINTS;
+use crate::math::{
+    assets_for_shares, index_increment, shares_for_lst, strippable_yield, SafeMath,
+    BASE_ACC_SCALE,
+};
+use anchor_lang::prelude::*;
+
+/// The operator's bucket in one pool. PDA `["operator_pool", operator, pool]`.
+///
+/// Active shares hold `total_lst` LST backing `total_principal` value; every active share holds
+/// the same LST and principal. Harvesting strips the LST above the principal into the
+/// base-yield index. Undelegating moves shares into the queue (`queued_*`), which earns
+/// nothing but stays slashable until its tickets mature.
+///
+/// Bucket LST only moves through delegate / undelegate / harvest / slash, never by a token
+/// transfer, so the LST-per-share ratio starts at 1 and only falls (harvest, slash) or creeps up
+/// by the rounding of a mint: a donation-based first-depositor attack has no way in.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct OperatorPool {
+    pub operator: Pubkey,
+    pub pool: Pubkey,
+    pub total_shares: u64,
+    pub total_lst: u64,
+    pub total_principal: u64,
+    /// Stripped base yield per active share, LST × [`BASE_ACC_SCALE`] (10^12). Only grows.
+    pub base_acc_per_share: u128,
+    /// Stripped base yield not yet paid to delegations.
+    pub unclaimed_base_yield: u64,
+    /// Shares, LST and principal of the `Undelegate` tickets still in the bucket.
+    pub queued_shares: u64,
+    pub queued_lst: u64,
+    pub queued_principal: u64,
+    /// Reward mints of the bucket's streams, in slot order; `reward_mint_count` are in use.
+    pub reward_mints: [Pubkey; MAX_REWARD_MINTS],
+    pub reward_mint_count: u8,
+    /// Slash requests awaiting execution or veto; while non-zero, shares cannot leave.
+    pub pending_slashes: u8,
+    pub slash_nonce: u64,
+    pub delegation_count: u64,
+    pub bump: u8,
+    pub version: u8,
+    pub reserved: [u8; 64],
+}
+
+/// What a share change moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moved {
+    pub shares: u64,
+    pub lst: u64,
+    pub principal: u64,
+}
+
+impl OperatorPool {
+    pub const SEED: &'static [u8] = b"operator_pool";
+    /// Account size: discriminator + fields (reserved bytes included).
+    pub const SPACE: usize = Self::DISCRIMINATOR.len() + Self::INIT_SPACE;
+
+    /// Strips the bucket's base yield at `rate` into its index; returns the LST stripped.
+    pub fn harvest(&mut self, rate: u128) -> Result<u64> {
+        if self.total_shares == 0 {
+            return Ok(0);
+        }
+        let y = strippable_yield(self.total_lst, self.total_principal, rate)?;
+        let inc = index_increment(y, self.total_shares, BASE_ACC_SCALE)?;
+        if inc == 0 {
+            // Too little to move the index: leave it in the bucket for a later harvest.
+            return Ok(0);
+        }
+        self.total_lst = self.total_lst.safe_sub(y)?;
+        self.unclaimed_base_yield = self.unclaimed_base_yield.safe_add(y)?;
+        self.base_acc_per_share = self.base_acc_per_share.safe_add(inc)?;
+        Ok(y)
+    }
+
+    /// Adds `lst` to the active shares; returns what was minted. The principal credited to the
+    /// bucket keeps every share's principal-per-LST equal: the bucket's own ratio (rounded up)
+    /// once it has shares, the LST's own principal in an empty bucket.
+    pub fn add_active(&mut self, lst: u64, principal_if_empty: u64) -> Result<Moved> {
+        if self.total_shares == 0 {
+            // Leftover rounding dust of earlier holders is forfeited, not inherited.
+            self.total_lst = 0;
+            self.total_principal = 0;
+        }
+        let shares = shares_for_lst(lst, self.total_shares, self.total_lst)?;
+        let principal = if self.total_shares == 0 {
+            principal_if_empty
+        } else {
+            crate::math::to_u64(
+                u128::from(lst)
+                    .safe_mul(u128::from(self.total_principal))?
+                    .safe_div_ceil(u128::from(self.total_lst))?,
+            )?
+        };
+        self.total_shares = self.total_shares.safe_add(shares)?;
+        self.total_lst = self.total_lst.safe_add(lst)?;
+        self.total_principal = self.total_principal.safe_add(principal)?;
+        Ok(Moved {
+            shares,
+            lst,
+            principal,
+        })
+    }
+
+    /// Takes `shares` out of the active shares with their LST and principal (rounded down).
+    pub fn remove_active(&mut self, shares: u64) -> Result<Moved> {
+        let lst = assets_for_shares(shares, self.total_shares, self.total_lst)?;
+        let principal = assets_for_shares(shares, self.total_shares, self.total_principal)?;
+        self.total_shares = self.total_shares.safe_sub(shares)?;
+        self.total_lst = self.total_lst.safe_sub(lst)?;
+        self.total_principal = self.total_principal.safe_sub(principal)?;
+        Ok(Moved {
+            shares,
+            lst,
+            principal,
+        })
+    }
+
+    /// Queues `lst` and `principal` for an `Undelegate` ticket; returns the queue shares.
+    pub fn enqueue(&mut self, lst: u64, principal: u64) -> Result<u64> {
+        if self.queued_shares == 0 {
+            self.queued_lst = 0;
+            self.queued_principal = 0;
+        }
+        let shares = shares_for_lst(lst, self.queued_shares, self.queued_lst)?;
+        self.queued_shares = self.queued_shares.safe_add(shares)?;
+        self.queued_lst = self.queued_lst.safe_add(lst)?;
+        self.queued_principal = self.queued_principal.safe_add(principal)?;
+        Ok(shares)
+    }
+
+    /// Releases `shares` of the queue: their LST and principal, cut by any slash since.
+    pub fn dequeue(&mut self, shares: u64) -> Result<Moved> {
+        let lst = assets_for_shares(shares, self.queued_shares, self.queued_lst)?;
+        let principal = assets_for_shares(shares, self.queued_shares, self.queued_principal)?;
+        self.queued_shares = self.queued_shares.safe_sub(shares)?;
+        self.queued_lst = self.queued_lst.safe_sub(lst)?;
+        self.queued_principal = self.queued_principal.safe_sub(principal)?;
+        Ok(Moved {
+            shares,
+            lst,
+            principal,
+        })
+    }
+
+    pub fn has_pending_slash(&self) -> bool {
+        self.pending_slashes > 0
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::constants::RATE_SCALE;
+
+    fn bucket() -> OperatorPool {
+        OperatorPool {
+            operator: Pubkey::default(),
+            pool: Pubkey::default(),
+            total_shares: 0,
+            total_lst: 0,
+            total_principal: 0,
+            base_acc_per_share: 0,
+            unclaimed_base_yield: 0,
+            queued_shares: 0,
+            queued_lst: 0,
+            queued_principal: 0,
+            reward_mints: [Pubkey::default(); MAX_REWARD_MINTS],
+            reward_mint_count: 0,
+            pending_slashes: 0,
+            slash_nonce: 0,
+            delegation_count: 0,
+            bump: 0,
+            version: 1,
+            reserved: [0; 64],
+        }
+    }
+
+    #[test]
+    fn harvest_strips_into_index() {
+        let mut b = bucket();
+        b.add_active(100, 100).unwrap();
+        b.add_active(300, 300).unwrap();
+        assert_eq!(b.harvest(RATE_SCALE * 2).unwrap(), 200);
+        assert_eq!((b.total_lst, b.total_principal, b.total_shares), (200, 400, 400));
+        assert_eq!(b.base_acc_per_share, BASE_ACC_SCALE / 2);
+    }
+
+    #[test]
+    fn newcomer_in_a_losing_bucket_takes_the_bucket_ratio() {
+        let mut b = bucket();
+        b.add_active(100, 100).unwrap(); // entered at 1.0; the rate then fell
+        let m = b.add_active(100, 90).unwrap();
+        assert_eq!(m.principal, 100, "credited at the bucket's principal per LST");
+        assert_eq!((b.total_lst, b.total_principal), (200, 200));
+    }
+
+    #[test]
+    fn queue_round_trip() {
+        let mut b = bucket();
+        b.add_active(100, 100).unwrap();
+        let out = b.remove_active(40).unwrap();
+        let q = b.enqueue(out.lst, out.principal).unwrap();
+        let back = b.dequeue(q).unwrap();
+        assert_eq!((back.lst, back.principal), (40, 40));
+        assert_eq!((b.queued_shares, b.queued_lst), (0, 0));
+    }
+}
