@@ -384,7 +384,11 @@ pub fn close_position(owner: Pubkey, keys: &PoolKeys) -> Instruction {
     )
 }
 
-pub fn register_operator(authority: Pubkey, commission_bps: u16, metadata_uri: &str) -> Instruction {
+pub fn register_operator(
+    authority: Pubkey,
+    commission_bps: u16,
+    metadata_uri: &str,
+) -> Instruction {
     ix(
         accounts::RegisterOperator {
             authority,

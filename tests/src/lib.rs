@@ -589,7 +589,13 @@ impl Env {
         }
     }
 
-    pub async fn delegate(&mut self, pool: &TestPool, user: &User, op: &TestOperator, amount: u64) -> TxResult {
+    pub async fn delegate(
+        &mut self,
+        pool: &TestPool,
+        user: &User,
+        op: &TestOperator,
+        amount: u64,
+    ) -> TxResult {
         let ix = client::delegate(user.key(), &pool.keys, op.operator, amount);
         self.send(&[ix], &[&user.kp]).await
     }
@@ -611,18 +617,41 @@ impl Env {
     }
 
     /// Completes an `Undelegate` ticket of `user`'s delegation to `op`.
-    pub async fn complete_undelegation(&mut self, pool: &TestPool, user: &User, op: &TestOperator, ticket: Pubkey) -> TxResult {
-        let ix = client::complete_ticket(user.key(), &pool.keys, ticket, user.lst_account, Some(op.bucket));
+    pub async fn complete_undelegation(
+        &mut self,
+        pool: &TestPool,
+        user: &User,
+        op: &TestOperator,
+        ticket: Pubkey,
+    ) -> TxResult {
+        let ix = client::complete_ticket(
+            user.key(),
+            &pool.keys,
+            ticket,
+            user.lst_account,
+            Some(op.bucket),
+        );
         self.send(&[ix], &[&user.kp]).await
     }
 
     /// Claims the idle leg and the delegation leg of `user`'s delegation to `op`.
-    pub async fn claim_delegation(&mut self, pool: &TestPool, user: &User, op: &TestOperator) -> TxResult {
-        let ix = client::claim_delegation(user.key(), &pool.keys, user.lst_account, Some(op.bucket));
+    pub async fn claim_delegation(
+        &mut self,
+        pool: &TestPool,
+        user: &User,
+        op: &TestOperator,
+    ) -> TxResult {
+        let ix =
+            client::claim_delegation(user.key(), &pool.keys, user.lst_account, Some(op.bucket));
         self.send(&[ix], &[&user.kp]).await
     }
 
-    pub async fn delegation(&mut self, pool: &TestPool, user: &User, op: &TestOperator) -> restaking::state::Delegation {
+    pub async fn delegation(
+        &mut self,
+        pool: &TestPool,
+        user: &User,
+        op: &TestOperator,
+    ) -> restaking::state::Delegation {
         let key = client::delegation_pda(&pool.keys.position(&user.key()), &op.bucket);
         self.state(&key).await
     }

@@ -364,9 +364,18 @@ async fn scenario_s2_no_double_delegation() {
     assert_eq!(env.position(&pool, &alice).await.idle_lst, 40 * ONE);
     assert_eq!(env.delegation(&pool, &alice, &x).await.shares, 60 * ONE);
 
-    let watched = [pool.keys.pool, pool.keys.position(&alice.key()), x.bucket, y.bucket, pool.keys.vault];
+    let watched = [
+        pool.keys.pool,
+        pool.keys.position(&alice.key()),
+        x.bucket,
+        y.bucket,
+        pool.keys.vault,
+    ];
     let before = env.snapshot(&watched).await;
-    assert_error(env.delegate(&pool, &alice, &y, 50 * ONE).await, RestakingError::InsufficientIdle);
+    assert_error(
+        env.delegate(&pool, &alice, &y, 50 * ONE).await,
+        RestakingError::InsufficientIdle,
+    );
     assert_eq!(env.snapshot(&watched).await, before);
 
     env.delegate(&pool, &alice, &y, 40 * ONE).await.unwrap();
@@ -387,12 +396,21 @@ async fn scenario_s2_no_double_delegation() {
     let mut ix = client::delegate(alice.key(), &pool.keys, x.operator, ONE);
     let fake = client::delegation_pda(&alice_position, &y.bucket);
     ix.accounts[6].pubkey = fake;
-    assert_anchor_error(env.send(&[ix], &[&alice.kp]).await, anchor_lang::error::ErrorCode::ConstraintSeeds);
+    assert_anchor_error(
+        env.send(&[ix], &[&alice.kp]).await,
+        anchor_lang::error::ErrorCode::ConstraintSeeds,
+    );
     assert_eq!(env.position(&pool, &alice).await.open_delegations, 2);
 
     // every LST unit is in exactly one place
     let p = env.pool(&pool).await;
     assert_eq!((p.total_idle_lst, p.total_bucket_lst), (0, 100 * ONE));
-    assert_eq!(env.delegated_lst(&pool, &alice, &x).await + env.delegated_lst(&pool, &alice, &y).await, 100 * ONE);
-    assert_eq!(env.token_balance(&pool.keys.vault).await, p.obligations().unwrap());
+    assert_eq!(
+        env.delegated_lst(&pool, &alice, &x).await + env.delegated_lst(&pool, &alice, &y).await,
+        100 * ONE
+    );
+    assert_eq!(
+        env.token_balance(&pool.keys.vault).await,
+        p.obligations().unwrap()
+    );
 }

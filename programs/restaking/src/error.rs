@@ -115,6 +115,20 @@ pub enum RestakingError {
     #[msg("Delegation or bucket account is missing or does not match the ticket")]
     WrongDelegation,
 
+    // --- rewards ----------------------------------------------------------------------------
+    #[msg("Signer is neither the operator's authority nor the admin")]
+    NotOperatorOrAdmin,
+    #[msg("The bucket already has the most reward streams allowed")]
+    TooManyRewardMints,
+    #[msg("Reward index does not belong to this bucket or is out of slot order")]
+    RewardStreamMismatch,
+    #[msg("Every reward stream of the bucket must be passed, in slot order")]
+    MissingRewardIndexes,
+    #[msg("Account is not the reward stream's vault")]
+    InvalidRewardVault,
+    #[msg("Token account is not owned by the treasury")]
+    InvalidTreasuryAccount,
+
     // --- positions and tickets -------------------------------------------------------------
     #[msg("Position still holds LST, yield, tickets or delegations")]
     PositionNotEmpty,

@@ -148,6 +148,8 @@ pub struct ClaimEvent {
     pub destination: Pubkey,
     /// Base-yield leg, in LST.
     pub base_yield_lst: u64,
+    /// Restaking leg: each stream paid, in its reward mint.
+    pub rewards: Vec<RewardPaid>,
     pub rate: u128,
     pub pool_total_unclaimed_yield: u64,
 }
@@ -229,4 +231,52 @@ pub struct DelegationClosedEvent {
     pub position: Pubkey,
     pub operator_pool: Pubkey,
     pub delegation: Pubkey,
+}
+
+#[event]
+pub struct RewardMintAddedEvent {
+    pub operator_pool: Pubkey,
+    pub reward_index: Pubkey,
+    pub reward_mint: Pubkey,
+    pub reward_vault: Pubkey,
+    pub slot: u8,
+}
+
+#[event]
+pub struct RewardsFundedEvent {
+    pub operator_pool: Pubkey,
+    pub reward_index: Pubkey,
+    pub reward_mint: Pubkey,
+    pub funder: Pubkey,
+    /// What the funder sent and what the vault received (less any transfer fee).
+    pub amount: u64,
+    pub received: u64,
+    pub protocol_fee: u64,
+    pub commission: u64,
+    pub net: u64,
+    pub active_shares: u64,
+    pub acc_per_share: u128,
+    pub carry: u64,
+}
+
+/// One reward stream's payment in a claim.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
+pub struct RewardPaid {
+    pub reward_mint: Pubkey,
+    pub amount: u64,
+}
+
+#[event]
+pub struct CommissionClaimedEvent {
+    pub operator: Pubkey,
+    pub reward_index: Pubkey,
+    pub destination: Pubkey,
+    pub amount: u64,
+}
+
+#[event]
+pub struct ProtocolFeesClaimedEvent {
+    pub reward_index: Pubkey,
+    pub destination: Pubkey,
+    pub amount: u64,
 }

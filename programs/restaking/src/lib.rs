@@ -9,6 +9,7 @@ pub mod events;
 pub mod instructions;
 pub mod math;
 pub mod rate_source;
+pub mod reward_streams;
 pub mod state;
 pub mod token;
 
@@ -83,6 +84,16 @@ pub mod restaking {
         open_operator_pool::handler(ctx)
     }
 
+    /// Opens a reward stream on an operator bucket (operator authority or admin).
+    pub fn add_reward_mint(ctx: Context<AddRewardMint>) -> Result<()> {
+        add_reward_mint::handler(ctx)
+    }
+
+    /// Pays the operator's commission owed by a reward stream.
+    pub fn claim_commission(ctx: Context<ClaimCommission>) -> Result<()> {
+        claim_commission::handler(ctx)
+    }
+
     /// Opens the signer's position in a pool.
     pub fn open_position(ctx: Context<OpenPosition>) -> Result<()> {
         open_position::handler(ctx)
@@ -126,6 +137,16 @@ pub mod restaking {
     /// Pays the position's base yield (and, with delegations, its restaking rewards).
     pub fn claim(ctx: Context<Claim>) -> Result<()> {
         claim::handler(ctx)
+    }
+
+    /// Funds a bucket's reward stream (anyone).
+    pub fn fund_rewards(ctx: Context<FundRewards>, amount: u64) -> Result<()> {
+        fund_rewards::handler(ctx, amount)
+    }
+
+    /// Sends a reward stream's protocol fees to the treasury (anyone).
+    pub fn claim_protocol_fees(ctx: Context<ClaimProtocolFees>) -> Result<()> {
+        claim_protocol_fees::handler(ctx)
     }
 
     /// Strips a position's and/or a bucket's base yield at the fresh rate (anyone).

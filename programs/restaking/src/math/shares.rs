@@ -86,9 +86,14 @@ mod tests {
 
     #[test]
     fn accrued_matches_naive_and_survives_large_deltas() {
-        assert_eq!(accrued(100, 5 * BASE_ACC_SCALE + 7, BASE_ACC_SCALE).unwrap(), 500);
+        assert_eq!(
+            accrued(100, 5 * BASE_ACC_SCALE + 7, BASE_ACC_SCALE).unwrap(),
+            500
+        );
         let big = u128::MAX / 2;
-        assert!(accrued(1, big, BASE_ACC_SCALE).is_ok() || big / BASE_ACC_SCALE > u128::from(u64::MAX));
+        assert!(
+            accrued(1, big, BASE_ACC_SCALE).is_ok() || big / BASE_ACC_SCALE > u128::from(u64::MAX)
+        );
     }
 
     proptest! {

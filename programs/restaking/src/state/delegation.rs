@@ -35,7 +35,9 @@ impl Delegation {
 
     /// Settles base yield accrued since the last checkpoint; returns it.
     pub fn settle_base(&mut self, bucket: &OperatorPool) -> Result<u64> {
-        let delta = bucket.base_acc_per_share.safe_sub(self.base_acc_checkpoint)?;
+        let delta = bucket
+            .base_acc_per_share
+            .safe_sub(self.base_acc_checkpoint)?;
         let y = accrued(self.shares, delta, BASE_ACC_SCALE)?;
         self.base_acc_checkpoint = bucket.base_acc_per_share;
         self.unclaimed_base_yield = self.unclaimed_base_yield.safe_add(y)?;

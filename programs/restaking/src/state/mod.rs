@@ -5,6 +5,7 @@ pub mod operator;
 pub mod operator_pool;
 pub mod pool;
 pub mod position;
+pub mod reward_index;
 pub mod withdrawal_ticket;
 
 pub use config::*;
@@ -13,6 +14,7 @@ pub use operator::*;
 pub use operator_pool::*;
 pub use pool::*;
 pub use position::*;
+pub use reward_index::*;
 pub use withdrawal_ticket::*;
 
 #[cfg(test)]
@@ -28,6 +30,7 @@ mod tests {
         assert_eq!(Operator::SPACE, 191);
         assert_eq!(OperatorPool::SPACE, 356);
         assert_eq!(Delegation::SPACE, 220);
+        assert_eq!(RewardIndex::SPACE, 252);
         assert_eq!(Position::SPACE, 174);
         assert_eq!(WithdrawalTicket::SPACE, 139);
         const _: () = assert!(Position::SPACE <= 200);

@@ -1,8 +1,7 @@
 //! `OperatorPool`: an operator's stake bucket in one pool, and its share arithmetic.
 use crate::constants::MAX_REWARD_MINTS;
 use crate::math::{
-    assets_for_shares, index_increment, shares_for_lst, strippable_yield, SafeMath,
-    BASE_ACC_SCALE,
+    assets_for_shares, index_increment, shares_for_lst, strippable_yield, SafeMath, BASE_ACC_SCALE,
 };
 use anchor_lang::prelude::*;
 
@@ -184,7 +183,10 @@ mod tests {
         b.add_active(100, 100).unwrap();
         b.add_active(300, 300).unwrap();
         assert_eq!(b.harvest(RATE_SCALE * 2).unwrap(), 200);
-        assert_eq!((b.total_lst, b.total_principal, b.total_shares), (200, 400, 400));
+        assert_eq!(
+            (b.total_lst, b.total_principal, b.total_shares),
+            (200, 400, 400)
+        );
         assert_eq!(b.base_acc_per_share, BASE_ACC_SCALE / 2);
     }
 
@@ -193,7 +195,10 @@ mod tests {
         let mut b = bucket();
         b.add_active(100, 100).unwrap(); // entered at 1.0; the rate then fell
         let m = b.add_active(100, 90).unwrap();
-        assert_eq!(m.principal, 100, "credited at the bucket's principal per LST");
+        assert_eq!(
+            m.principal, 100,
+            "credited at the bucket's principal per LST"
+        );
         assert_eq!((b.total_lst, b.total_principal), (200, 200));
     }
 

@@ -1,12 +1,14 @@
 //! `cancel_withdrawal`: undoes a ticket and closes it. A `Withdraw` ticket's LST returns to
 //! the idle holding, re-valued at the fresh rate (it earned nothing while queued); an
 //! `Undelegate` ticket's LST returns from the bucket's queue to its active shares (pass
-//! `operator_pool` and `delegation`). Not while a slash is pending on that bucket.
+//! `operator_pool` and `delegation`, and as remaining accounts every `RewardIndex` of the
+//! bucket in slot order). Not while a slash is pending on that bucket.
 use crate::error::RestakingError;
 use crate::events::WithdrawalCancelledEvent;
 use crate::instructions::staker::complete_withdrawal::undelegation_accounts;
 use crate::math::{value_of_lst_floor, SafeMath};
 use crate::rate_source::refresh_rate;
+use crate::reward_streams::{load_indexes, settle_all};
 use crate::state::{Delegation, OperatorPool, Pool, Position, TicketKind, WithdrawalTicket};
 use anchor_lang::prelude::*;
 
@@ -74,7 +76,8 @@ pub fn handler(ctx: Context<CancelWithdrawal>) -> Result<()> {
             )?;
             require!(!bucket.has_pending_slash(), RestakingError::SlashPending);
             pool.harvest_bucket(bucket, rate)?;
-            delegation.settle_base(bucket)?;
+            let indexes = load_indexes(bucket, &ticket.operator_pool, ctx.remaining_accounts)?;
+            settle_all(delegation, bucket, &indexes)?;
             let moved = pool.move_queue_to_bucket(bucket, ticket.shares)?;
             delegation.shares = delegation.shares.safe_add(moved.shares)?;
             delegation.open_undelegations = delegation

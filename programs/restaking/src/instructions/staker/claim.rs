@@ -3,10 +3,16 @@
 //! Base-yield leg, paid in the LST with one transfer: the idle holding is stripped at the fresh
 //! rate, and — when `operator_pool` and `delegation` are passed — the bucket is harvested and
 //! the delegation's share of its base-yield index settled.
+//!
+//! Restaking leg, in each reward mint: remaining accounts hold one group per stream to pay,
+//! `[reward_index (w), reward_vault (w), reward_mint, owner_reward_account (w), token_program]`
+//! (see [`crate::reward_streams`]); pass every stream of the bucket to claim everything. It is
+//! O(streams), independent of how many stakers exist.
 use crate::error::RestakingError;
-use crate::events::ClaimEvent;
+use crate::events::{ClaimEvent, RewardPaid};
 use crate::math::SafeMath;
 use crate::rate_source::refresh_rate;
+use crate::reward_streams::pay_streams;
 use crate::state::{Delegation, OperatorPool, Pool, Position};
 use crate::token::transfer_from_vault;
 use anchor_lang::prelude::*;
@@ -63,6 +69,7 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
     let rate = refresh_rate(pool, source.as_ref(), &clock)?;
     pool.strip_idle(position, rate)?;
     let mut base_yield = position.take_yield();
+    let mut rewards = Vec::new();
 
     match (
         accounts.operator_pool.as_deref_mut(),
@@ -79,8 +86,19 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
             let owed = core::mem::take(&mut delegation.unclaimed_base_yield);
             bucket.unclaimed_base_yield = bucket.unclaimed_base_yield.safe_sub(owed)?;
             base_yield = base_yield.safe_add(owed)?;
+            let paid = pay_streams(delegation, &bucket.key(), ctx.remaining_accounts)?;
+            rewards = paid
+                .into_iter()
+                .map(|(reward_mint, amount)| RewardPaid {
+                    reward_mint,
+                    amount,
+                })
+                .collect();
         }
-        (None, None) => {}
+        (None, None) => require!(
+            ctx.remaining_accounts.is_empty(),
+            RestakingError::WrongDelegation
+        ),
         _ => return err!(RestakingError::WrongDelegation),
     }
 
@@ -104,6 +122,7 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
         owner: position.owner,
         destination: accounts.owner_lst_account.key(),
         base_yield_lst: base_yield,
+        rewards,
         rate,
         pool_total_unclaimed_yield: pool.total_unclaimed_yield,
     };

@@ -1,11 +1,15 @@
 //! `delegate(amount)`: moves `amount` of the position's idle LST into an operator's bucket,
 //! minting bucket shares at its current LST per share. Creates the position's single
 //! `Delegation` record for that bucket on first use.
+//!
+//! Remaining accounts: every `RewardIndex` of the bucket, in slot order (see
+//! [`crate::reward_streams`]).
 use crate::constants::{ACCOUNT_VERSION, MAX_REWARD_MINTS, PAUSE_DELEGATIONS};
 use crate::error::RestakingError;
 use crate::events::DelegateEvent;
 use crate::math::SafeMath;
 use crate::rate_source::refresh_rate;
+use crate::reward_streams::{load_indexes, settle_all};
 use crate::state::{Config, Delegation, Operator, OperatorPool, Pool, Position};
 use anchor_lang::prelude::*;
 
@@ -73,15 +77,20 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
     let rate = refresh_rate(pool, source.as_ref(), &clock)?;
     pool.strip_idle(position, rate)?;
     pool.harvest_bucket(bucket, rate)?;
+    let indexes = load_indexes(bucket, &bucket.key(), ctx.remaining_accounts)?;
 
     if delegation.position == Pubkey::default() {
+        let mut reward_checkpoints = [0u128; MAX_REWARD_MINTS];
+        for (checkpoint, index) in reward_checkpoints.iter_mut().zip(indexes.iter()) {
+            *checkpoint = index.acc_per_share;
+        }
         delegation.set_inner(Delegation {
             position: position.key(),
             operator_pool: bucket.key(),
             shares: 0,
             base_acc_checkpoint: bucket.base_acc_per_share,
             unclaimed_base_yield: 0,
-            reward_checkpoints: [0; MAX_REWARD_MINTS],
+            reward_checkpoints,
             reward_owed: [0; MAX_REWARD_MINTS],
             open_undelegations: 0,
             bump: ctx.bumps.delegation,
@@ -94,7 +103,7 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
             .ok_or(RestakingError::MathOverflow)?;
         bucket.delegation_count = bucket.delegation_count.safe_add(1)?;
     } else {
-        delegation.settle_base(bucket)?;
+        settle_all(delegation, bucket, &indexes)?;
     }
 
     let moved = pool.move_idle_to_bucket(position, bucket, amount)?;

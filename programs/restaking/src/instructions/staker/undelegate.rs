@@ -1,12 +1,15 @@
 //! `undelegate(shares)`: takes `shares` out of the delegation into an `Undelegate` ticket. The
 //! ticket's LST stays in the bucket's queue — earning nothing, still slashable — until it
 //! matures; `complete_withdrawal` then returns it to the position's idle holding.
+//!
+//! Remaining accounts: every `RewardIndex` of the bucket, in slot order.
 use crate::constants::{ACCOUNT_VERSION, MAX_OPEN_TICKETS};
 use crate::error::RestakingError;
 use crate::events::UndelegationRequestedEvent;
 use crate::instructions::staker::request_withdrawal::require_lien_signature;
 use crate::math::SafeMath;
 use crate::rate_source::refresh_rate;
+use crate::reward_streams::{load_indexes, settle_all};
 use crate::state::{Delegation, OperatorPool, Pool, Position, TicketKind, WithdrawalTicket};
 use anchor_lang::prelude::*;
 
@@ -83,7 +86,8 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
     let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
     let rate = refresh_rate(pool, source.as_ref(), &clock)?;
     pool.harvest_bucket(bucket, rate)?;
-    delegation.settle_base(bucket)?;
+    let indexes = load_indexes(bucket, &bucket.key(), ctx.remaining_accounts)?;
+    settle_all(delegation, bucket, &indexes)?;
 
     let (out, queue_shares) = pool.move_bucket_to_queue(bucket, shares)?;
     delegation.shares = delegation.shares.safe_sub(shares)?;

@@ -1,0 +1,85 @@
+//! `fund_rewards(amount)`: anyone (typically a service) pays rewards into a bucket's stream.
+//! The protocol fee and the operator's commission (both rounded up) are set aside; the rest is
+//! spread over the bucket's active shares, or carried forward while it has none.
+use crate::error::RestakingError;
+use crate::events::RewardsFundedEvent;
+use crate::state::{Config, Operator, OperatorPool, RewardIndex};
+use crate::token::transfer_to_vault;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct FundRewards<'info> {
+    pub funder: Signer<'info>,
+    pub config: Box<Account<'info, Config>>,
+    pub operator: Box<Account<'info, Operator>>,
+    #[account(has_one = operator @ RestakingError::WrongDelegation)]
+    pub operator_pool: Box<Account<'info, OperatorPool>>,
+    #[account(
+        mut,
+        has_one = operator_pool @ RestakingError::RewardStreamMismatch,
+        has_one = reward_mint @ RestakingError::InvalidMint,
+        has_one = reward_vault @ RestakingError::InvalidRewardVault,
+        has_one = token_program @ RestakingError::InvalidTokenProgram,
+    )]
+    pub reward_index: Box<Account<'info, RewardIndex>>,
+    pub reward_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub reward_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = funder_reward_account.mint == reward_mint.key() @ RestakingError::InvalidMint,
+    )]
+    pub funder_reward_account: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl FundRewards<'_> {
+    fn validate(&self, amount: u64) -> Result<()> {
+        require!(amount > 0, RestakingError::ZeroAmount);
+        require!(
+            self.funder_reward_account.amount >= amount,
+            RestakingError::InsufficientFunds
+        );
+        Ok(())
+    }
+}
+
+#[access_control(ctx.accounts.validate(amount))]
+pub fn handler(ctx: Context<FundRewards>, amount: u64) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let accounts = &mut *ctx.accounts;
+    let received = transfer_to_vault(
+        &accounts.token_program.to_account_info(),
+        &accounts.funder_reward_account,
+        &mut accounts.reward_vault,
+        &accounts.reward_mint,
+        &accounts.funder.to_account_info(),
+        amount,
+    )?;
+    let active_shares = accounts.operator_pool.total_shares;
+    let index = &mut accounts.reward_index;
+    let split = index.fund(
+        received,
+        accounts.config.protocol_fee_bps,
+        accounts.operator.commission_at(now),
+        active_shares,
+    )?;
+    let event = RewardsFundedEvent {
+        operator_pool: index.operator_pool,
+        reward_index: index.key(),
+        reward_mint: index.reward_mint,
+        funder: accounts.funder.key(),
+        amount,
+        received,
+        protocol_fee: split.protocol_fee,
+        commission: split.commission,
+        net: split.net,
+        active_shares,
+        acc_per_share: index.acc_per_share,
+        carry: index.carry,
+    };
+    emit_cpi!(event);
+    Ok(())
+}

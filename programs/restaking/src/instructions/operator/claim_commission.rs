@@ -1,0 +1,60 @@
+//! `claim_commission`: the operator takes its commission owed by one reward stream.
+use crate::error::RestakingError;
+use crate::events::CommissionClaimedEvent;
+use crate::reward_streams::transfer_from_reward_vault;
+use crate::state::{Operator, OperatorPool, RewardIndex};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ClaimCommission<'info> {
+    pub authority: Signer<'info>,
+    #[account(has_one = authority @ RestakingError::NotOperatorAuthority)]
+    pub operator: Box<Account<'info, Operator>>,
+    #[account(has_one = operator @ RestakingError::WrongDelegation)]
+    pub operator_pool: Box<Account<'info, OperatorPool>>,
+    #[account(
+        mut,
+        has_one = operator_pool @ RestakingError::RewardStreamMismatch,
+        has_one = reward_mint @ RestakingError::InvalidMint,
+        has_one = reward_vault @ RestakingError::InvalidRewardVault,
+        has_one = token_program @ RestakingError::InvalidTokenProgram,
+    )]
+    pub reward_index: Box<Account<'info, RewardIndex>>,
+    pub reward_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub reward_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = destination.mint == reward_mint.key() @ RestakingError::InvalidMint,
+        constraint = destination.key() != reward_vault.key() @ RestakingError::InvalidRewardVault,
+    )]
+    pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+pub fn handler(ctx: Context<ClaimCommission>) -> Result<()> {
+    let accounts = &mut *ctx.accounts;
+    let amount = core::mem::take(&mut accounts.reward_index.commission_owed);
+    if amount > 0 {
+        transfer_from_reward_vault(
+            &accounts.reward_index,
+            &accounts.reward_index.to_account_info(),
+            &accounts.reward_vault.to_account_info(),
+            &accounts.reward_mint.to_account_info(),
+            &accounts.destination.to_account_info(),
+            &accounts.token_program.to_account_info(),
+            accounts.reward_mint.decimals,
+            amount,
+        )?;
+    }
+    let event = CommissionClaimedEvent {
+        operator: accounts.operator.key(),
+        reward_index: accounts.reward_index.key(),
+        destination: accounts.destination.key(),
+        amount,
+    };
+    emit_cpi!(event);
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! Reward-stream settlement shared by every instruction that changes a delegation's shares
+//! or pays its rewards (SPEC §3 "Restaking rewards").
+//!
+//! Remaining-accounts layouts (client builders, mind the order):
+//! - `delegate`, `undelegate`, `cancel_withdrawal` of an `Undelegate` ticket: every
+//!   `RewardIndex` of the bucket, read-only, in slot order (`operator_pool.reward_mints`), so
+//!   each stream is settled before the shares change.
+//! - `claim`: for each stream to pay, in any order, the group
+//!   `[reward_index (w), reward_vault (w), reward_mint, owner_reward_account (w), token_program]`.
+use crate::error::RestakingError;
+use crate::math::{accrued, SafeMath};
+use crate::state::{Delegation, OperatorPool, RewardIndex, REWARD_ACC_SCALE};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{self, Mint, TokenAccount, TransferChecked};
+
+/// Accounts per stream in `claim`'s remaining accounts.
+pub const CLAIM_GROUP_LEN: usize = 5;
+
+/// Loads the bucket's reward indices from `accounts` (all of them, in slot order).
+pub fn load_indexes<'info>(
+    bucket: &OperatorPool,
+    bucket_key: &Pubkey,
+    accounts: &'info [AccountInfo<'info>],
+) -> Result<Vec<Account<'info, RewardIndex>>> {
+    let count = usize::from(bucket.reward_mint_count);
+    require!(
+        accounts.len() >= count,
+        RestakingError::MissingRewardIndexes
+    );
+    let mut indexes = Vec::with_capacity(count);
+    for (slot, info) in accounts.iter().take(count).enumerate() {
+        let index: Account<'info, RewardIndex> = Account::try_from(info)?;
+        require_keys_eq!(
+            index.operator_pool,
+            *bucket_key,
+            RestakingError::RewardStreamMismatch
+        );
+        require!(
+            usize::from(index.slot) == slot,
+            RestakingError::RewardStreamMismatch
+        );
+        indexes.push(index);
+    }
+    Ok(indexes)
+}
+
+/// Settles one stream of `delegation` into its owed balance; returns the owed total.
+pub fn settle_stream(delegation: &mut Delegation, index: &RewardIndex) -> Result<u64> {
+    let slot = usize::from(index.slot);
+    let checkpoint = delegation
+        .reward_checkpoints
+        .get_mut(slot)
+        .ok_or(RestakingError::RewardStreamMismatch)?;
+    let delta = index.acc_per_share.safe_sub(*checkpoint)?;
+    let earned = accrued(delegation.shares, delta, REWARD_ACC_SCALE)?;
+    *checkpoint = index.acc_per_share;
+    let owed = delegation
+        .reward_owed
+        .get_mut(slot)
+        .ok_or(RestakingError::RewardStreamMismatch)?;
+    *owed = owed.safe_add(earned)?;
+    Ok(*owed)
+}
+
+/// Settles every stream (and the base-yield index) of `delegation` before its shares change.
+pub fn settle_all(
+    delegation: &mut Delegation,
+    bucket: &OperatorPool,
+    indexes: &[Account<RewardIndex>],
+) -> Result<()> {
+    delegation.settle_base(bucket)?;
+    for index in indexes {
+        settle_stream(delegation, index)?;
+    }
+    Ok(())
+}
+
+/// Pays every stream group in `accounts` (see the module doc) to the delegation's owner;
+/// returns `(reward_mint, amount)` per group.
+pub fn pay_streams<'info>(
+    delegation: &mut Delegation,
+    bucket_key: &Pubkey,
+    accounts: &'info [AccountInfo<'info>],
+) -> Result<Vec<(Pubkey, u64)>> {
+    require!(
+        accounts.len() % CLAIM_GROUP_LEN == 0,
+        RestakingError::MissingRewardIndexes
+    );
+    let mut paid = Vec::with_capacity(accounts.len() / CLAIM_GROUP_LEN);
+    for group in accounts.chunks_exact(CLAIM_GROUP_LEN) {
+        let [index_info, vault_info, mint_info, destination_info, token_program] = group else {
+            return err!(RestakingError::MissingRewardIndexes);
+        };
+        let mut index: Account<'info, RewardIndex> = Account::try_from(index_info)?;
+        require_keys_eq!(
+            index.operator_pool,
+            *bucket_key,
+            RestakingError::RewardStreamMismatch
+        );
+        require_keys_eq!(
+            index.reward_vault,
+            vault_info.key(),
+            RestakingError::InvalidRewardVault
+        );
+        require_keys_eq!(
+            index.reward_mint,
+            mint_info.key(),
+            RestakingError::InvalidMint
+        );
+        require_keys_eq!(
+            index.token_program,
+            token_program.key(),
+            RestakingError::InvalidTokenProgram
+        );
+        let destination: InterfaceAccount<'info, TokenAccount> =
+            InterfaceAccount::try_from(destination_info)?;
+        require_keys_eq!(
+            destination.mint,
+            index.reward_mint,
+            RestakingError::InvalidMint
+        );
+        require_keys_neq!(
+            destination.key(),
+            index.reward_vault,
+            RestakingError::InvalidRewardVault
+        );
+
+        settle_stream(delegation, &index)?;
+        let slot = usize::from(index.slot);
+        let owed = delegation
+            .reward_owed
+            .get_mut(slot)
+            .ok_or(RestakingError::RewardStreamMismatch)?;
+        let amount = core::mem::take(owed);
+        if amount > 0 {
+            index.record_paid(amount)?;
+            let mint: InterfaceAccount<'info, Mint> = InterfaceAccount::try_from(mint_info)?;
+            transfer_from_reward_vault(
+                &index,
+                index_info,
+                vault_info,
+                mint_info,
+                destination_info,
+                token_program,
+                mint.decimals,
+                amount,
+            )?;
+            index.exit(&crate::ID)?;
+        }
+        paid.push((index.reward_mint, amount));
+    }
+    Ok(paid)
+}
+
+/// Transfers `amount` out of a reward vault, signed by its `RewardIndex` PDA.
+#[allow(clippy::too_many_arguments)]
+pub fn transfer_from_reward_vault<'info>(
+    index: &RewardIndex,
+    index_info: &AccountInfo<'info>,
+    vault: &AccountInfo<'info>,
+    mint: &AccountInfo<'info>,
+    destination: &AccountInfo<'info>,
+    token_program: &AccountInfo<'info>,
+    decimals: u8,
+    amount: u64,
+) -> Result<()> {
+    let seeds: [&[u8]; 4] = [
+        RewardIndex::SEED,
+        index.operator_pool.as_ref(),
+        index.reward_mint.as_ref(),
+        core::slice::from_ref(&index.bump),
+    ];
+    token_interface::transfer_checked(
+        CpiContext::new_with_signer(
+            token_program.key(),
+            TransferChecked {
+                from: vault.clone(),
+                mint: mint.clone(),
+                to: destination.clone(),
+                authority: index_info.clone(),
+            },
+            &[&seeds],
+        ),
+        amount,
+        decimals,
+    )
+}
