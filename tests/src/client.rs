@@ -1,10 +1,11 @@
 //! Instruction builders and PDA helpers for the restaking program: what a Rust client (the CLI,
 //! the tests, another program's off-chain code) needs to call it.
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{InstructionData, ToAccountMetas};
 use restaking::state::{
-    Config, Delegation, Operator, OperatorPool, Pool, Position, RateSource, WithdrawalTicket,
+    Config, Delegation, Operator, OperatorPool, Pool, Position, RateSource, RewardIndex,
+    WithdrawalTicket,
 };
 use restaking::{accounts, instruction, ID};
 
@@ -496,5 +497,151 @@ pub fn close_delegation(owner: Pubkey, keys: &PoolKeys, operator_pool: Pubkey) -
             program: ID,
         },
         instruction::CloseDelegation {},
+    )
+}
+
+pub fn reward_index_pda(operator_pool: &Pubkey, reward_mint: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(
+        &[
+            RewardIndex::SEED,
+            operator_pool.as_ref(),
+            reward_mint.as_ref(),
+        ],
+        &ID,
+    )
+    .0
+}
+pub fn reward_vault_pda(reward_index: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[RewardIndex::VAULT_SEED, reward_index.as_ref()], &ID).0
+}
+
+/// One reward stream of a bucket, as clients address it.
+#[derive(Clone, Copy, Debug)]
+pub struct StreamKeys {
+    pub operator_pool: Pubkey,
+    pub reward_mint: Pubkey,
+    pub reward_index: Pubkey,
+    pub reward_vault: Pubkey,
+    pub token_program: Pubkey,
+}
+
+impl StreamKeys {
+    pub fn new(operator_pool: Pubkey, reward_mint: Pubkey, token_program: Pubkey) -> Self {
+        let reward_index = reward_index_pda(&operator_pool, &reward_mint);
+        Self {
+            operator_pool,
+            reward_mint,
+            reward_index,
+            reward_vault: reward_vault_pda(&reward_index),
+            token_program,
+        }
+    }
+
+    /// The `claim` remaining-accounts group paying this stream to `owner_reward_account`.
+    pub fn claim_group(&self, owner_reward_account: Pubkey) -> [AccountMeta; 5] {
+        [
+            AccountMeta::new(self.reward_index, false),
+            AccountMeta::new(self.reward_vault, false),
+            AccountMeta::new_readonly(self.reward_mint, false),
+            AccountMeta::new(owner_reward_account, false),
+            AccountMeta::new_readonly(self.token_program, false),
+        ]
+    }
+}
+
+/// The read-only `RewardIndex` metas that `delegate`, `undelegate` and `cancel_withdrawal` of an
+/// `Undelegate` ticket take as remaining accounts: every stream of the bucket, in slot order.
+pub fn reward_index_metas(operator_pool: &Pubkey, reward_mints: &[Pubkey]) -> Vec<AccountMeta> {
+    reward_mints
+        .iter()
+        .map(|m| AccountMeta::new_readonly(reward_index_pda(operator_pool, m), false))
+        .collect()
+}
+
+/// `add_reward_mint` signed by the operator's authority (or the admin as `signer`).
+pub fn add_reward_mint(
+    signer: Pubkey,
+    operator: Pubkey,
+    operator_pool: Pubkey,
+    stream: &StreamKeys,
+) -> Instruction {
+    ix(
+        accounts::AddRewardMint {
+            signer,
+            config: config_pda(),
+            operator,
+            operator_pool,
+            reward_mint: stream.reward_mint,
+            reward_index: stream.reward_index,
+            reward_vault: stream.reward_vault,
+            token_program: stream.token_program,
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::AddRewardMint {},
+    )
+}
+
+pub fn fund_rewards(
+    funder: Pubkey,
+    operator: Pubkey,
+    stream: &StreamKeys,
+    funder_reward_account: Pubkey,
+    amount: u64,
+) -> Instruction {
+    ix(
+        accounts::FundRewards {
+            funder,
+            config: config_pda(),
+            operator,
+            operator_pool: stream.operator_pool,
+            reward_index: stream.reward_index,
+            reward_mint: stream.reward_mint,
+            reward_vault: stream.reward_vault,
+            funder_reward_account,
+            token_program: stream.token_program,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::FundRewards { amount },
+    )
+}
+
+pub fn claim_commission(
+    authority: Pubkey,
+    stream: &StreamKeys,
+    destination: Pubkey,
+) -> Instruction {
+    ix(
+        accounts::ClaimCommission {
+            authority,
+            operator: operator_pda(&authority),
+            operator_pool: stream.operator_pool,
+            reward_index: stream.reward_index,
+            reward_mint: stream.reward_mint,
+            reward_vault: stream.reward_vault,
+            destination,
+            token_program: stream.token_program,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::ClaimCommission {},
+    )
+}
+
+pub fn claim_protocol_fees(stream: &StreamKeys, treasury_account: Pubkey) -> Instruction {
+    ix(
+        accounts::ClaimProtocolFees {
+            config: config_pda(),
+            reward_index: stream.reward_index,
+            reward_mint: stream.reward_mint,
+            reward_vault: stream.reward_vault,
+            treasury_account,
+            token_program: stream.token_program,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::ClaimProtocolFees {},
     )
 }

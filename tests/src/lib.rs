@@ -596,7 +596,8 @@ impl Env {
         op: &TestOperator,
         amount: u64,
     ) -> TxResult {
-        let ix = client::delegate(user.key(), &pool.keys, op.operator, amount);
+        let mut ix = client::delegate(user.key(), &pool.keys, op.operator, amount);
+        ix.accounts.extend(self.reward_index_metas(op).await);
         self.send(&[ix], &[&user.kp]).await
     }
 
@@ -611,7 +612,8 @@ impl Env {
         let position_key = pool.keys.position(&user.key());
         let position: restaking::state::Position = self.state(&position_key).await;
         let nonce = position.ticket_nonce;
-        let ix = client::undelegate(user.key(), &pool.keys, op.bucket, nonce, shares, None);
+        let mut ix = client::undelegate(user.key(), &pool.keys, op.bucket, nonce, shares, None);
+        ix.accounts.extend(self.reward_index_metas(op).await);
         self.send(&[ix], &[&user.kp]).await?;
         Ok(client::ticket_pda(&position_key, nonce))
     }
@@ -641,9 +643,81 @@ impl Env {
         user: &User,
         op: &TestOperator,
     ) -> TxResult {
-        let ix =
+        self.claim_streams(pool, user, op, &[]).await
+    }
+
+    /// Like [`Env::claim_delegation`], also paying each `(stream, destination)` given.
+    pub async fn claim_streams(
+        &mut self,
+        pool: &TestPool,
+        user: &User,
+        op: &TestOperator,
+        streams: &[(client::StreamKeys, Pubkey)],
+    ) -> TxResult {
+        let mut ix =
             client::claim_delegation(user.key(), &pool.keys, user.lst_account, Some(op.bucket));
+        for (stream, account) in streams {
+            ix.accounts.extend(stream.claim_group(*account));
+        }
         self.send(&[ix], &[&user.kp]).await
+    }
+
+    /// The bucket's reward indices, in slot order, as remaining-account metas.
+    pub async fn reward_index_metas(
+        &mut self,
+        op: &TestOperator,
+    ) -> Vec<anchor_lang::solana_program::instruction::AccountMeta> {
+        let b = self.bucket(op).await;
+        let mints = &b.reward_mints[..usize::from(b.reward_mint_count)];
+        client::reward_index_metas(&op.bucket, mints)
+    }
+
+    /// Opens a reward stream of `reward_mint` on `op`'s bucket (signed by the operator).
+    pub async fn add_stream(
+        &mut self,
+        op: &TestOperator,
+        reward_mint: Pubkey,
+    ) -> client::StreamKeys {
+        let program = self.account(&reward_mint).await.expect("mint").owner;
+        let stream = client::StreamKeys::new(op.bucket, reward_mint, program);
+        let kp = op.kp.insecure_clone();
+        self.ok(
+            &[client::add_reward_mint(
+                kp.pubkey(),
+                op.operator,
+                op.bucket,
+                &stream,
+            )],
+            &[&kp],
+        )
+        .await;
+        stream
+    }
+
+    /// A service wallet holding `amount` of `reward_mint`.
+    pub async fn funder(&mut self, reward_mint: &Pubkey, amount: u64) -> User {
+        let kp = Keypair::new();
+        self.airdrop(&kp.pubkey(), ONE).await;
+        let lst_account = self.create_token_account(reward_mint, &kp.pubkey()).await;
+        self.mint_to(reward_mint, &lst_account, amount).await;
+        User { kp, lst_account }
+    }
+
+    pub async fn fund(
+        &mut self,
+        funder: &User,
+        op: &TestOperator,
+        stream: &client::StreamKeys,
+        amount: u64,
+    ) -> TxResult {
+        let ix = client::fund_rewards(
+            funder.key(),
+            op.operator,
+            stream,
+            funder.lst_account,
+            amount,
+        );
+        self.send(&[ix], &[&funder.kp]).await
     }
 
     pub async fn delegation(

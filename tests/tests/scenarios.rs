@@ -414,3 +414,111 @@ async fn scenario_s2_no_double_delegation() {
         p.obligations().unwrap()
     );
 }
+
+/// Reward tokens of the reference scenarios have 6 decimals.
+const TOKEN: u64 = 1_000_000;
+
+/// S3 — restaking rewards. Alice delegates 100 and Bob 300 to X (commission 10 %, protocol fee
+/// 0). A service funds 1,000 reward tokens into X's stream: Alice can claim 225, Bob 675, X's
+/// operator 100. A second funding after Bob undelegates everything is paid to Alice alone.
+#[tokio::test]
+async fn scenario_s3_restaking_rewards() {
+    let mut env = Env::new().await;
+    let pool = env.stake_pool_lst(MintKind::Spl, ONE, ONE).await;
+    let x = env.operator(&pool, 1_000).await;
+    let reward_mint = env.create_mint(MintKind::Spl, 6).await;
+    let stream = env.add_stream(&x, reward_mint).await;
+    let alice = env.user(&pool, 100 * ONE).await;
+    let bob = env.user(&pool, 300 * ONE).await;
+    for (user, amount) in [(&alice, 100 * ONE), (&bob, 300 * ONE)] {
+        env.deposit(&pool, user, amount).await.unwrap();
+        env.delegate(&pool, user, &x, amount).await.unwrap();
+    }
+    let service = env.funder(&reward_mint, 2_000 * TOKEN).await;
+    env.fund(&service, &x, &stream, 1_000 * TOKEN)
+        .await
+        .unwrap();
+
+    let alice_rewards = env.create_token_account(&reward_mint, &alice.key()).await;
+    let bob_rewards = env.create_token_account(&reward_mint, &bob.key()).await;
+    let operator_rewards = env.create_token_account(&reward_mint, &x.kp.pubkey()).await;
+    env.claim_streams(&pool, &alice, &x, &[(stream, alice_rewards)])
+        .await
+        .unwrap();
+    env.claim_streams(&pool, &bob, &x, &[(stream, bob_rewards)])
+        .await
+        .unwrap();
+    let op_kp = x.kp.insecure_clone();
+    env.ok(
+        &[client::claim_commission(
+            op_kp.pubkey(),
+            &stream,
+            operator_rewards,
+        )],
+        &[&op_kp],
+    )
+    .await;
+    assert_eq!(env.token_balance(&alice_rewards).await, 225 * TOKEN);
+    assert_eq!(env.token_balance(&bob_rewards).await, 675 * TOKEN);
+    assert_eq!(env.token_balance(&operator_rewards).await, 100 * TOKEN);
+    assert_eq!(env.token_balance(&stream.reward_vault).await, 0);
+
+    // Bob undelegates everything; the next funding is Alice's alone.
+    let bob_shares = env.delegation(&pool, &bob, &x).await.shares;
+    env.undelegate(&pool, &bob, &x, bob_shares).await.unwrap();
+    env.fund(&service, &x, &stream, 1_000 * TOKEN)
+        .await
+        .unwrap();
+    env.claim_streams(&pool, &alice, &x, &[(stream, alice_rewards)])
+        .await
+        .unwrap();
+    env.claim_streams(&pool, &bob, &x, &[(stream, bob_rewards)])
+        .await
+        .unwrap();
+    assert_eq!(env.token_balance(&alice_rewards).await, (225 + 900) * TOKEN);
+    assert_eq!(env.token_balance(&bob_rewards).await, 675 * TOKEN);
+    let index: restaking::state::RewardIndex = env.state(&stream.reward_index).await;
+    assert_eq!(index.commission_owed, 100 * TOKEN);
+    assert_eq!(
+        env.token_balance(&stream.reward_vault).await,
+        index.obligations().unwrap()
+    );
+}
+
+/// S4 — dual yield in one claim: S3 with the rate moving 1.00 → 1.05 before the funding. Alice's
+/// single `claim` pays both 100 − ceil(100/1.05) LST and 225 reward tokens.
+#[tokio::test]
+async fn scenario_s4_dual_yield_claim() {
+    let mut env = Env::new().await;
+    let pool = env.stake_pool_lst(MintKind::Spl, ONE, ONE).await;
+    let x = env.operator(&pool, 1_000).await;
+    let reward_mint = env.create_mint(MintKind::Spl, 6).await;
+    let stream = env.add_stream(&x, reward_mint).await;
+    let alice = env.user(&pool, 100 * ONE).await;
+    let bob = env.user(&pool, 300 * ONE).await;
+    for (user, amount) in [(&alice, 100 * ONE), (&bob, 300 * ONE)] {
+        env.deposit(&pool, user, amount).await.unwrap();
+        env.delegate(&pool, user, &x, amount).await.unwrap();
+    }
+    env.set_rate(&pool, 105 * ONE, 100 * ONE).await;
+    let service = env.funder(&reward_mint, 1_000 * TOKEN).await;
+    env.fund(&service, &x, &stream, 1_000 * TOKEN)
+        .await
+        .unwrap();
+
+    let alice_rewards = env.create_token_account(&reward_mint, &alice.key()).await;
+    env.claim_streams(&pool, &alice, &x, &[(stream, alice_rewards)])
+        .await
+        .unwrap();
+
+    // 100 − ceil(100 / 1.05) = 100 − 95.238095239 = 4.761904761
+    let expected_lst = 100 * ONE - (100 * ONE * 100).div_ceil(105);
+    assert_eq!(expected_lst, 4_761_904_761);
+    assert_eq!(env.token_balance(&alice.lst_account).await, expected_lst);
+    assert_eq!(env.token_balance(&alice_rewards).await, 225 * TOKEN);
+    // her shares still hold LST worth her 100 of principal
+    let held = env.delegated_lst(&pool, &alice, &x).await;
+    assert!(restaking::math::value_of_lst_floor(held, rate(105, 100)).unwrap() >= 100 * ONE - 1);
+    let p = env.pool(&pool).await;
+    assert!(env.token_balance(&pool.keys.vault).await >= p.obligations().unwrap());
+}

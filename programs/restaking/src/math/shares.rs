@@ -7,8 +7,10 @@ use super::safe_math::{to_u64, SafeMath};
 use crate::error::RestakingError;
 use anchor_lang::prelude::*;
 
-/// Scale of the base-yield index: LST base units per bucket share × 10^12.
-pub const BASE_ACC_SCALE: u128 = 1_000_000_000_000;
+/// Scale of the base-yield index: LST base units per bucket share × 10^18. A bucket holds at
+/// most about one LST unit per share, so one harvest adds at most ~10^18 and a u128 index
+/// cannot overflow in any realistic life; `y (u64) × 10^18` fits u128 too.
+pub const BASE_ACC_SCALE: u128 = 1_000_000_000_000_000_000;
 
 /// Shares minted for `lst` entering a bucket holding `assets` LST against `shares` shares.
 /// An empty bucket mints one share per LST unit. A bucket whose shares are backed by no LST at

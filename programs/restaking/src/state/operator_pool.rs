@@ -23,7 +23,7 @@ pub struct OperatorPool {
     pub total_shares: u64,
     pub total_lst: u64,
     pub total_principal: u64,
-    /// Stripped base yield per active share, LST × [`BASE_ACC_SCALE`] (10^12). Only grows.
+    /// Stripped base yield per active share, LST × [`BASE_ACC_SCALE`] (10^18). Only grows.
     pub base_acc_per_share: u128,
     /// Stripped base yield not yet paid to delegations.
     pub unclaimed_base_yield: u64,
