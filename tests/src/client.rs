@@ -4,8 +4,8 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{InstructionData, ToAccountMetas};
 use restaking::state::{
-    Config, Delegation, Operator, OperatorPool, Pool, Position, RateSource, RewardIndex,
-    WithdrawalTicket,
+    Config, Delegation, Operator, OperatorPool, Pool, Position, RateSource, RewardIndex, Service,
+    ServiceLink, SlashRequest, WithdrawalTicket,
 };
 use restaking::{accounts, instruction, ID};
 
@@ -643,5 +643,150 @@ pub fn claim_protocol_fees(stream: &StreamKeys, treasury_account: Pubkey) -> Ins
             program: ID,
         },
         instruction::ClaimProtocolFees {},
+    )
+}
+
+pub fn service_pda(authority: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[Service::SEED, authority.as_ref()], &ID).0
+}
+pub fn service_link_pda(service: &Pubkey, operator: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(
+        &[ServiceLink::SEED, service.as_ref(), operator.as_ref()],
+        &ID,
+    )
+    .0
+}
+pub fn slash_request_pda(operator_pool: &Pubkey, service: &Pubkey, nonce: u64) -> Pubkey {
+    Pubkey::find_program_address(
+        &[
+            SlashRequest::SEED,
+            operator_pool.as_ref(),
+            service.as_ref(),
+            &nonce.to_le_bytes(),
+        ],
+        &ID,
+    )
+    .0
+}
+
+pub fn register_service(
+    authority: Pubkey,
+    slasher: Pubkey,
+    destination: Pubkey,
+    metadata_uri: &str,
+) -> Instruction {
+    ix(
+        accounts::RegisterService {
+            authority,
+            service: service_pda(&authority),
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::RegisterService {
+            slasher,
+            destination,
+            metadata_uri: metadata_uri.to_string(),
+        },
+    )
+}
+
+pub fn link_service(
+    operator_authority: Pubkey,
+    service: Pubkey,
+    max_slash_bps: u16,
+) -> Instruction {
+    let operator = operator_pda(&operator_authority);
+    ix(
+        accounts::LinkService {
+            authority: operator_authority,
+            operator,
+            service,
+            service_link: service_link_pda(&service, &operator),
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::LinkService { max_slash_bps },
+    )
+}
+
+pub fn unlink_service(operator_authority: Pubkey, service: Pubkey) -> Instruction {
+    let operator = operator_pda(&operator_authority);
+    ix(
+        accounts::UnlinkService {
+            authority: operator_authority,
+            operator,
+            service_link: service_link_pda(&service, &operator),
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::UnlinkService {},
+    )
+}
+
+/// `request_slash` by `slasher` of `service` against `operator_pool` (of `operator`), as
+/// request number `nonce` of that bucket.
+pub fn request_slash(
+    slasher: Pubkey,
+    service: Pubkey,
+    operator: Pubkey,
+    operator_pool: Pubkey,
+    nonce: u64,
+    bps: u16,
+    evidence_hash: [u8; 32],
+) -> Instruction {
+    ix(
+        accounts::RequestSlash {
+            slasher,
+            config: config_pda(),
+            service,
+            service_link: service_link_pda(&service, &operator),
+            operator_pool,
+            slash_request: slash_request_pda(&operator_pool, &service, nonce),
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::RequestSlash { bps, evidence_hash },
+    )
+}
+
+pub fn veto_slash(guardian: Pubkey, operator_pool: Pubkey, slash_request: Pubkey) -> Instruction {
+    ix(
+        accounts::VetoSlash {
+            guardian,
+            config: config_pda(),
+            operator_pool,
+            slash_request,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::VetoSlash {},
+    )
+}
+
+pub fn execute_slash(
+    keys: &PoolKeys,
+    operator_pool: Pubkey,
+    slash_request: Pubkey,
+    service: Pubkey,
+    destination: Pubkey,
+) -> Instruction {
+    ix(
+        accounts::ExecuteSlash {
+            pool: keys.pool,
+            operator_pool,
+            slash_request,
+            service,
+            lst_mint: keys.lst_mint,
+            pool_vault: keys.vault,
+            destination,
+            rate_source: keys.rate_source,
+            token_program: keys.token_program,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::ExecuteSlash {},
     )
 }

@@ -113,6 +113,15 @@ pub struct TestOperator {
     pub bucket: Pubkey,
 }
 
+/// A service (AVS) with its slasher and a token account receiving seized LST of one pool.
+pub struct TestService {
+    pub authority: Keypair,
+    pub slasher: Keypair,
+    pub service: Pubkey,
+    /// Token account of the pool's LST owned by the service's destination.
+    pub destination: Pubkey,
+}
+
 /// The fixture: an embedded bank with the program, the SPL token programs and a config.
 pub struct Env {
     pub ctx: ProgramTestContext,
@@ -660,6 +669,77 @@ impl Env {
             ix.accounts.extend(stream.claim_group(*account));
         }
         self.send(&[ix], &[&user.kp]).await
+    }
+
+    /// A registered service whose seized LST of `pool` lands in a fresh token account, linked by
+    /// `op` with `max_slash_bps`.
+    pub async fn service(
+        &mut self,
+        pool: &TestPool,
+        op: &TestOperator,
+        max_slash_bps: u16,
+    ) -> TestService {
+        let authority = Keypair::new();
+        let slasher = Keypair::new();
+        self.airdrop(&authority.pubkey(), ONE).await;
+        self.airdrop(&slasher.pubkey(), ONE).await;
+        let destination = self
+            .create_token_account(&pool.keys.lst_mint, &authority.pubkey())
+            .await;
+        let ix = client::register_service(
+            authority.pubkey(),
+            slasher.pubkey(),
+            authority.pubkey(),
+            "https://service.example",
+        );
+        self.ok(&[ix], &[&authority]).await;
+        let service = client::service_pda(&authority.pubkey());
+        let op_kp = op.kp.insecure_clone();
+        self.ok(
+            &[client::link_service(op_kp.pubkey(), service, max_slash_bps)],
+            &[&op_kp],
+        )
+        .await;
+        TestService {
+            authority,
+            slasher,
+            service,
+            destination,
+        }
+    }
+
+    /// The service requests a slash of `bps` on `op`'s bucket; returns the request address.
+    pub async fn request_slash(
+        &mut self,
+        svc: &TestService,
+        op: &TestOperator,
+        bps: u16,
+    ) -> Result<Pubkey, BanksClientError> {
+        let nonce = self.bucket(op).await.slash_nonce;
+        let ix = client::request_slash(
+            svc.slasher.pubkey(),
+            svc.service,
+            op.operator,
+            op.bucket,
+            nonce,
+            bps,
+            [7; 32],
+        );
+        let slasher = svc.slasher.insecure_clone();
+        self.send(&[ix], &[&slasher]).await?;
+        Ok(client::slash_request_pda(&op.bucket, &svc.service, nonce))
+    }
+
+    pub async fn execute_slash(
+        &mut self,
+        pool: &TestPool,
+        svc: &TestService,
+        op: &TestOperator,
+        request: Pubkey,
+    ) -> TxResult {
+        let ix =
+            client::execute_slash(&pool.keys, op.bucket, request, svc.service, svc.destination);
+        self.send(&[ix], &[]).await
     }
 
     /// The bucket's reward indices, in slot order, as remaining-account metas.

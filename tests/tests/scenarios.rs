@@ -522,3 +522,115 @@ async fn scenario_s4_dual_yield_claim() {
     let p = env.pool(&pool).await;
     assert!(env.token_balance(&pool.keys.vault).await >= p.obligations().unwrap());
 }
+
+/// S6 — slashing. Alice 100 and Bob 300 delegated to X. A linked service requests a 10 %
+/// slash; execution before the veto window fails; after it X's bucket holds 360, the service
+/// received 40, Alice can withdraw at most 90 and Bob 270. A vetoed request moves nothing. An
+/// `Undelegate` ticket opened before the slash executes is cut by the same 10 %.
+#[tokio::test]
+async fn scenario_s6_slashing() {
+    let mut env = Env::new().await;
+    let pool = env.stake_pool_lst(MintKind::Spl, ONE, ONE).await;
+    let x = env.operator(&pool, 1_000).await;
+    let svc = env.service(&pool, &x, 2_000).await;
+    let alice = env.user(&pool, 100 * ONE).await;
+    let bob = env.user(&pool, 300 * ONE).await;
+    let carol = env.user(&pool, 50 * ONE).await;
+    for (user, amount) in [(&alice, 100 * ONE), (&bob, 300 * ONE), (&carol, 50 * ONE)] {
+        env.deposit(&pool, user, amount).await.unwrap();
+        env.delegate(&pool, user, &x, amount).await.unwrap();
+    }
+    // Carol undelegates before any slash is requested: her ticket is still slashable.
+    let carol_ticket = env.undelegate(&pool, &carol, &x, 50 * ONE).await.unwrap();
+
+    // A vetoed request moves nothing.
+    let vetoed = env.request_slash(&svc, &x, 1_000).await.unwrap();
+    let watched = [pool.keys.vault, svc.destination, x.bucket, pool.keys.pool];
+    let before = env.snapshot(&watched).await;
+    let guardian = env.guardian.insecure_clone();
+    env.ok(
+        &[client::veto_slash(guardian.pubkey(), x.bucket, vetoed)],
+        &[&guardian],
+    )
+    .await;
+    env.advance_time(VETO_SECS).await;
+    env.set_rate(&pool, ONE, ONE).await;
+    assert_error(
+        env.execute_slash(&pool, &svc, &x, vetoed).await,
+        RestakingError::SlashNotPending,
+    );
+    let after = env.snapshot(&watched).await;
+    assert_eq!(after[..2], before[..2], "a vetoed slash moved LST");
+    assert_eq!(env.bucket(&x).await.pending_slashes, 0);
+
+    // The real request: 10 %.
+    let request = env.request_slash(&svc, &x, 1_000).await.unwrap();
+    // While it is pending, nobody can run: no undelegation, no ticket completion.
+    assert_error(
+        env.undelegate(&pool, &bob, &x, ONE).await.map(|_| ()),
+        RestakingError::SlashPending,
+    );
+    env.advance_time(WITHDRAWAL_DELAY).await;
+    env.set_rate(&pool, ONE, ONE).await;
+    assert_error(
+        env.complete_undelegation(&pool, &carol, &x, carol_ticket)
+            .await,
+        RestakingError::SlashPending,
+    );
+    let executable_ts = env
+        .state::<restaking::state::SlashRequest>(&request)
+        .await
+        .executable_ts;
+    env.set_time(executable_ts - 1).await;
+    let before = env.snapshot(&watched).await;
+    assert_error(
+        env.execute_slash(&pool, &svc, &x, request).await,
+        RestakingError::VetoWindowOpen,
+    );
+    assert_eq!(env.snapshot(&watched).await, before);
+
+    env.advance_time(1).await;
+    env.execute_slash(&pool, &svc, &x, request).await.unwrap();
+    let b = env.bucket(&x).await;
+    assert_eq!(b.total_lst, 360 * ONE);
+    assert_eq!(b.queued_lst, 45 * ONE);
+    assert_eq!(
+        env.token_balance(&svc.destination).await,
+        40 * ONE + 5 * ONE
+    );
+    assert_eq!(env.delegated_lst(&pool, &alice, &x).await, 90 * ONE);
+    assert_eq!(env.delegated_lst(&pool, &bob, &x).await, 270 * ONE);
+
+    // Alice withdraws everything she can: exactly 90.
+    let shares = env.delegation(&pool, &alice, &x).await.shares;
+    let t = env.undelegate(&pool, &alice, &x, shares).await.unwrap();
+    env.advance_time(WITHDRAWAL_DELAY).await;
+    env.set_rate(&pool, ONE, ONE).await;
+    env.complete_undelegation(&pool, &alice, &x, t)
+        .await
+        .unwrap();
+    assert_eq!(env.position(&pool, &alice).await.idle_lst, 90 * ONE);
+    let w = env
+        .request_withdrawal(&pool, &alice, 90 * ONE)
+        .await
+        .unwrap();
+    assert_error(
+        env.request_withdrawal(&pool, &alice, 1).await.map(|_| ()),
+        RestakingError::InsufficientIdle,
+    );
+    env.advance_time(WITHDRAWAL_DELAY).await;
+    env.complete_withdrawal(&pool, &alice, w).await.unwrap();
+    assert_eq!(env.token_balance(&alice.lst_account).await, 90 * ONE);
+
+    // Carol's ticket, opened before the slash, was cut by the same 10 %.
+    env.complete_undelegation(&pool, &carol, &x, carol_ticket)
+        .await
+        .unwrap();
+    assert_eq!(env.position(&pool, &carol).await.idle_lst, 45 * ONE);
+
+    let p = env.pool(&pool).await;
+    assert_eq!(
+        env.token_balance(&pool.keys.vault).await,
+        p.obligations().unwrap()
+    );
+}

@@ -129,6 +129,24 @@ pub enum RestakingError {
     #[msg("Token account is not owned by the treasury")]
     InvalidTreasuryAccount,
 
+    // --- services and slashing ---------------------------------------------------------------
+    #[msg("Signer is not the service's authority")]
+    NotServiceAuthority,
+    #[msg("Signer is not the service's slasher")]
+    NotSlasher,
+    #[msg("Signer is not the guardian")]
+    NotGuardian,
+    #[msg("The operator is not linked to this service")]
+    ServiceNotLinked,
+    #[msg("Slash exceeds the link's maximum per request")]
+    SlashTooLarge,
+    #[msg("Slash request is not pending")]
+    SlashNotPending,
+    #[msg("The veto window of this slash request is still open")]
+    VetoWindowOpen,
+    #[msg("Token account is not the service's destination for this LST")]
+    InvalidSlashDestination,
+
     // --- positions and tickets -------------------------------------------------------------
     #[msg("Position still holds LST, yield, tickets or delegations")]
     PositionNotEmpty,

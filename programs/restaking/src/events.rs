@@ -280,3 +280,56 @@ pub struct ProtocolFeesClaimedEvent {
     pub destination: Pubkey,
     pub amount: u64,
 }
+
+#[event]
+pub struct ServiceRegisteredEvent {
+    pub service: Pubkey,
+    pub authority: Pubkey,
+    pub slasher: Pubkey,
+    pub destination: Pubkey,
+}
+
+#[event]
+pub struct ServiceLinkedEvent {
+    pub service: Pubkey,
+    pub operator: Pubkey,
+    pub service_link: Pubkey,
+    pub max_slash_bps: u16,
+}
+
+#[event]
+pub struct ServiceUnlinkRequestedEvent {
+    pub service: Pubkey,
+    pub operator: Pubkey,
+    pub unlink_effective_ts: i64,
+}
+
+#[event]
+pub struct SlashRequestedEvent {
+    pub slash_request: Pubkey,
+    pub operator_pool: Pubkey,
+    pub service: Pubkey,
+    pub bps: u16,
+    pub evidence_hash: [u8; 32],
+    pub executable_ts: i64,
+}
+
+#[event]
+pub struct SlashVetoedEvent {
+    pub slash_request: Pubkey,
+    pub operator_pool: Pubkey,
+    pub guardian: Pubkey,
+}
+
+#[event]
+pub struct SlashExecutedEvent {
+    pub slash_request: Pubkey,
+    pub operator_pool: Pubkey,
+    pub service: Pubkey,
+    pub destination: Pubkey,
+    pub bps: u16,
+    pub seized_active_lst: u64,
+    pub seized_queued_lst: u64,
+    pub bucket_total_lst: u64,
+    pub bucket_queued_lst: u64,
+}

@@ -94,6 +94,45 @@ pub mod restaking {
         claim_commission::handler(ctx)
     }
 
+    /// Registers the signer as a service (AVS) with its slasher and seized-LST destination.
+    pub fn register_service(
+        ctx: Context<RegisterService>,
+        slasher: Pubkey,
+        destination: Pubkey,
+        metadata_uri: String,
+    ) -> Result<()> {
+        register_service::handler(ctx, slasher, destination, metadata_uri)
+    }
+
+    /// Opts the operator into a service, with the most one slash request may take.
+    pub fn link_service(ctx: Context<LinkService>, max_slash_bps: u16) -> Result<()> {
+        link_service::handler(ctx, max_slash_bps)
+    }
+
+    /// Starts the operator's exit from a service (effective after the unlink delay).
+    pub fn unlink_service(ctx: Context<UnlinkService>) -> Result<()> {
+        unlink_service::handler(ctx)
+    }
+
+    /// A linked service's slasher requests a slash of an operator bucket.
+    pub fn request_slash(
+        ctx: Context<RequestSlash>,
+        bps: u16,
+        evidence_hash: [u8; 32],
+    ) -> Result<()> {
+        request_slash::handler(ctx, bps, evidence_hash)
+    }
+
+    /// The guardian vetoes a pending slash.
+    pub fn veto_slash(ctx: Context<VetoSlash>) -> Result<()> {
+        veto_slash::handler(ctx)
+    }
+
+    /// Executes a pending slash after its veto window (anyone).
+    pub fn execute_slash(ctx: Context<ExecuteSlash>) -> Result<()> {
+        execute_slash::handler(ctx)
+    }
+
     /// Opens the signer's position in a pool.
     pub fn open_position(ctx: Context<OpenPosition>) -> Result<()> {
         open_position::handler(ctx)

@@ -5,9 +5,11 @@
 pub mod admin;
 pub mod crank;
 pub mod operator;
+pub mod service;
 pub mod staker;
 
 pub use admin::*;
 pub use crank::*;
 pub use operator::*;
+pub use service::*;
 pub use staker::*;

@@ -6,6 +6,7 @@ pub mod operator_pool;
 pub mod pool;
 pub mod position;
 pub mod reward_index;
+pub mod service;
 pub mod withdrawal_ticket;
 
 pub use config::*;
@@ -15,6 +16,7 @@ pub use operator_pool::*;
 pub use pool::*;
 pub use position::*;
 pub use reward_index::*;
+pub use service::*;
 pub use withdrawal_ticket::*;
 
 #[cfg(test)]
@@ -31,6 +33,9 @@ mod tests {
         assert_eq!(OperatorPool::SPACE, 356);
         assert_eq!(Delegation::SPACE, 220);
         assert_eq!(RewardIndex::SPACE, 252);
+        assert_eq!(Service::SPACE, 238);
+        assert_eq!(ServiceLink::SPACE, 108);
+        assert_eq!(SlashRequest::SPACE, 165);
         assert_eq!(Position::SPACE, 174);
         assert_eq!(WithdrawalTicket::SPACE, 139);
         const _: () = assert!(Position::SPACE <= 200);

@@ -143,6 +143,28 @@ impl OperatorPool {
         })
     }
 
+    /// Cuts active and queued LST and principal by `bps` (each cut rounded down, so holders
+    /// keep the remainder); returns `(seized_active_lst, seized_queued_lst, principal_cut)`.
+    /// O(1): every share and every queued ticket shrinks by the same factor.
+    pub fn slash(&mut self, bps: u16) -> Result<(u64, u64, u64)> {
+        let cut = |v: u64| -> Result<u64> {
+            crate::math::to_u64(
+                u128::from(v)
+                    .safe_mul(u128::from(bps))?
+                    .safe_div(u128::from(crate::constants::BPS_DENOMINATOR))?,
+            )
+        };
+        let active = cut(self.total_lst)?;
+        let queued = cut(self.queued_lst)?;
+        let active_principal = cut(self.total_principal)?;
+        let queued_principal = cut(self.queued_principal)?;
+        self.total_lst = self.total_lst.safe_sub(active)?;
+        self.queued_lst = self.queued_lst.safe_sub(queued)?;
+        self.total_principal = self.total_principal.safe_sub(active_principal)?;
+        self.queued_principal = self.queued_principal.safe_sub(queued_principal)?;
+        Ok((active, queued, active_principal.safe_add(queued_principal)?))
+    }
+
     pub fn has_pending_slash(&self) -> bool {
         self.pending_slashes > 0
     }

@@ -1,0 +1,102 @@
+//! `execute_slash`: after the veto window, anyone executes a pending slash. The bucket is
+//! harvested first (yield already earned is not slashed), then its active LST and principal and
+//! its undelegation queue are cut by the same factor and the seized LST goes to the service's
+//! destination. O(1): no iteration over delegators or tickets.
+use crate::error::RestakingError;
+use crate::events::SlashExecutedEvent;
+use crate::math::SafeMath;
+use crate::rate_source::refresh_rate;
+use crate::state::{OperatorPool, Pool, Service, SlashRequest, SlashStatus};
+use crate::token::transfer_from_vault;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ExecuteSlash<'info> {
+    #[account(
+        mut,
+        has_one = lst_mint @ RestakingError::InvalidMint,
+        constraint = pool.vault == pool_vault.key() @ RestakingError::InvalidVault,
+        constraint = pool.token_program == token_program.key() @ RestakingError::InvalidTokenProgram,
+    )]
+    pub pool: Box<Account<'info, Pool>>,
+    #[account(mut, has_one = pool @ RestakingError::WrongPool)]
+    pub operator_pool: Box<Account<'info, OperatorPool>>,
+    #[account(
+        mut,
+        has_one = operator_pool @ RestakingError::WrongDelegation,
+        has_one = service @ RestakingError::ServiceNotLinked,
+        constraint = slash_request.status == SlashStatus::Pending @ RestakingError::SlashNotPending,
+    )]
+    pub slash_request: Box<Account<'info, SlashRequest>>,
+    pub service: Box<Account<'info, Service>>,
+    pub lst_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The service's token account of this LST.
+    #[account(
+        mut,
+        constraint = destination.mint == lst_mint.key() @ RestakingError::InvalidMint,
+        constraint = destination.owner == service.destination @ RestakingError::InvalidSlashDestination,
+    )]
+    pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    pub rate_source: Option<UncheckedAccount<'info>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+pub fn handler(ctx: Context<ExecuteSlash>) -> Result<()> {
+    let clock = Clock::get()?;
+    let accounts = &mut *ctx.accounts;
+    require!(
+        clock.unix_timestamp >= accounts.slash_request.executable_ts,
+        RestakingError::VetoWindowOpen
+    );
+    let pool = &mut accounts.pool;
+    let bucket = &mut accounts.operator_pool;
+    let request = &mut accounts.slash_request;
+
+    let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
+    let rate = refresh_rate(pool, source.as_ref(), &clock)?;
+    pool.harvest_bucket(bucket, rate)?;
+
+    let (active, queued, principal_cut) = bucket.slash(request.bps)?;
+    pool.total_bucket_lst = pool.total_bucket_lst.safe_sub(active)?;
+    pool.total_queued_lst = pool.total_queued_lst.safe_sub(queued)?;
+    pool.total_principal = pool.total_principal.safe_sub(principal_cut)?;
+    bucket.pending_slashes = bucket
+        .pending_slashes
+        .checked_sub(1)
+        .ok_or(RestakingError::MathOverflow)?;
+    request.status = SlashStatus::Executed;
+    request.seized_active_lst = active;
+    request.seized_queued_lst = queued;
+
+    let seized = active.safe_add(queued)?;
+    if seized > 0 {
+        transfer_from_vault(
+            &accounts.token_program.to_account_info(),
+            &accounts.pool_vault,
+            &accounts.destination.to_account_info(),
+            &accounts.lst_mint,
+            &pool.to_account_info(),
+            &pool.signer_seeds(),
+            seized,
+        )?;
+    }
+
+    let event = SlashExecutedEvent {
+        slash_request: request.key(),
+        operator_pool: bucket.key(),
+        service: request.service,
+        destination: accounts.destination.key(),
+        bps: request.bps,
+        seized_active_lst: active,
+        seized_queued_lst: queued,
+        bucket_total_lst: bucket.total_lst,
+        bucket_queued_lst: bucket.queued_lst,
+    };
+    emit_cpi!(event);
+    Ok(())
+}

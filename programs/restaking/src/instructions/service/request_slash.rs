@@ -1,0 +1,86 @@
+//! `request_slash(bps, evidence_hash)`: a linked service's slasher asks to slash an operator's
+//! bucket. From now until the request is executed or vetoed, the bucket takes no delegations,
+//! opens no undelegation tickets, and its tickets neither complete nor cancel.
+use crate::constants::ACCOUNT_VERSION;
+use crate::error::RestakingError;
+use crate::events::SlashRequestedEvent;
+use crate::math::SafeMath;
+use crate::state::{Config, OperatorPool, Service, ServiceLink, SlashRequest, SlashStatus};
+use anchor_lang::prelude::*;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct RequestSlash<'info> {
+    /// The service's slasher; pays the request's rent.
+    #[account(mut)]
+    pub slasher: Signer<'info>,
+    pub config: Box<Account<'info, Config>>,
+    #[account(has_one = slasher @ RestakingError::NotSlasher)]
+    pub service: Box<Account<'info, Service>>,
+    #[account(
+        has_one = service @ RestakingError::ServiceNotLinked,
+        constraint = service_link.operator == operator_pool.operator @ RestakingError::ServiceNotLinked,
+    )]
+    pub service_link: Box<Account<'info, ServiceLink>>,
+    #[account(mut)]
+    pub operator_pool: Box<Account<'info, OperatorPool>>,
+    #[account(
+        init,
+        payer = slasher,
+        space = SlashRequest::SPACE,
+        seeds = [
+            SlashRequest::SEED,
+            operator_pool.key().as_ref(),
+            service.key().as_ref(),
+            &operator_pool.slash_nonce.to_le_bytes(),
+        ],
+        bump,
+    )]
+    pub slash_request: Box<Account<'info, SlashRequest>>,
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler(ctx: Context<RequestSlash>, bps: u16, evidence_hash: [u8; 32]) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let link = &ctx.accounts.service_link;
+    require!(link.is_linked(now), RestakingError::ServiceNotLinked);
+    require!(
+        bps > 0 && bps <= link.max_slash_bps,
+        RestakingError::SlashTooLarge
+    );
+    let bucket = &mut ctx.accounts.operator_pool;
+    let nonce = bucket.slash_nonce;
+    bucket.slash_nonce = nonce.safe_add(1)?;
+    bucket.pending_slashes = bucket
+        .pending_slashes
+        .checked_add(1)
+        .ok_or(RestakingError::MathOverflow)?;
+    let executable_ts = now
+        .checked_add(ctx.accounts.config.slash_veto_secs)
+        .ok_or(RestakingError::MathOverflow)?;
+    ctx.accounts.slash_request.set_inner(SlashRequest {
+        operator_pool: bucket.key(),
+        service: ctx.accounts.service.key(),
+        nonce,
+        bps,
+        evidence_hash,
+        requested_ts: now,
+        executable_ts,
+        status: SlashStatus::Pending,
+        seized_active_lst: 0,
+        seized_queued_lst: 0,
+        bump: ctx.bumps.slash_request,
+        version: ACCOUNT_VERSION,
+        reserved: [0; 16],
+    });
+    let event = SlashRequestedEvent {
+        slash_request: ctx.accounts.slash_request.key(),
+        operator_pool: bucket.key(),
+        service: ctx.accounts.service.key(),
+        bps,
+        evidence_hash,
+        executable_ts,
+    };
+    emit_cpi!(event);
+    Ok(())
+}

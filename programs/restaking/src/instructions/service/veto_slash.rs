@@ -1,0 +1,37 @@
+//! `veto_slash`: the guardian cancels a pending slash request; nothing moves.
+use crate::error::RestakingError;
+use crate::events::SlashVetoedEvent;
+use crate::state::{Config, OperatorPool, SlashRequest, SlashStatus};
+use anchor_lang::prelude::*;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct VetoSlash<'info> {
+    pub guardian: Signer<'info>,
+    #[account(has_one = guardian @ RestakingError::NotGuardian)]
+    pub config: Account<'info, Config>,
+    #[account(mut)]
+    pub operator_pool: Account<'info, OperatorPool>,
+    #[account(
+        mut,
+        has_one = operator_pool @ RestakingError::WrongDelegation,
+        constraint = slash_request.status == SlashStatus::Pending @ RestakingError::SlashNotPending,
+    )]
+    pub slash_request: Account<'info, SlashRequest>,
+}
+
+pub fn handler(ctx: Context<VetoSlash>) -> Result<()> {
+    ctx.accounts.slash_request.status = SlashStatus::Vetoed;
+    let bucket = &mut ctx.accounts.operator_pool;
+    bucket.pending_slashes = bucket
+        .pending_slashes
+        .checked_sub(1)
+        .ok_or(RestakingError::MathOverflow)?;
+    let event = SlashVetoedEvent {
+        slash_request: ctx.accounts.slash_request.key(),
+        operator_pool: bucket.key(),
+        guardian: ctx.accounts.guardian.key(),
+    };
+    emit_cpi!(event);
+    Ok(())
+}
