@@ -256,7 +256,7 @@ pub struct RewardsFundedEvent {
     pub net: u64,
     pub active_shares: u64,
     pub acc_per_share: u128,
-    pub carry: u64,
+    pub carry_scaled: u128,
 }
 
 /// One reward stream's payment in a claim.

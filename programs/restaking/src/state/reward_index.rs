@@ -1,6 +1,6 @@
 //! `RewardIndex`: one restaking reward stream of an operator bucket.
 use crate::error::RestakingError;
-use crate::math::{accrued, index_increment, SafeMath};
+use crate::math::SafeMath;
 use anchor_lang::prelude::*;
 
 /// Scale of a reward index: reward base units per bucket share × 10^18.
@@ -10,8 +10,9 @@ pub const REWARD_ACC_SCALE: u128 = 1_000_000_000_000_000_000;
 /// account `["reward_vault", reward_index]`.
 ///
 /// Reward-vault accounting (SPEC invariant 4): the vault holds at least
-/// `carry + protocol_fees_owed + commission_owed + (total_distributed − total_paid)`, and what
-/// the delegations can claim never exceeds `total_distributed − total_paid`.
+/// `protocol_fees_owed + commission_owed + (total_net − total_paid)`, and what the delegations
+/// can ever claim is at most `total_net − carry_scaled / REWARD_ACC_SCALE − total_paid`: the
+/// index promises exactly `total_net × SCALE − carry_scaled`, spread over the shares it saw.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct RewardIndex {
@@ -23,14 +24,15 @@ pub struct RewardIndex {
     pub slot: u8,
     /// Rewards per active bucket share, × [`REWARD_ACC_SCALE`]. Only grows.
     pub acc_per_share: u128,
-    /// Net funding not yet spread over shares: arrived while the bucket had no active shares,
-    /// or the rounding remainder of the last spread.
-    pub carry: u64,
+    /// Net funding × [`REWARD_ACC_SCALE`] not yet in the index: what arrived while the bucket
+    /// had no active shares, plus the exact remainder (< active shares) of the last spread.
+    pub carry_scaled: u128,
     pub protocol_fees_owed: u64,
     pub commission_owed: u64,
     /// Lifetime totals.
     pub total_funded: u64,
-    pub total_distributed: u64,
+    /// Σ net funding (after fee and commission): the delegators' part, spread or carried.
+    pub total_net: u64,
     pub total_paid: u64,
     pub total_protocol_fees: u64,
     pub total_commission: u64,
@@ -81,38 +83,40 @@ impl RewardIndex {
         self.total_protocol_fees = self.total_protocol_fees.safe_add(split.protocol_fee)?;
         self.commission_owed = self.commission_owed.safe_add(split.commission)?;
         self.total_commission = self.total_commission.safe_add(split.commission)?;
-        self.carry = self.carry.safe_add(split.net)?;
+        self.total_net = self.total_net.safe_add(split.net)?;
+        self.carry_scaled = self
+            .carry_scaled
+            .safe_add(u128::from(split.net).safe_mul(REWARD_ACC_SCALE)?)?;
         self.spread(active_shares)?;
         Ok(split)
     }
 
-    /// Spreads the carry over `active_shares` (nothing while there are none); the rounding
-    /// remainder stays in the carry for the next spread.
+    /// Spreads the carry over `active_shares` (nothing while there are none). The division's
+    /// exact remainder stays in the carry, so over any number of fundings the index promises
+    /// precisely what was funded, never a base unit more.
     pub fn spread(&mut self, active_shares: u64) -> Result<()> {
-        if active_shares == 0 || self.carry == 0 {
+        if active_shares == 0 || self.carry_scaled == 0 {
             return Ok(());
         }
-        let inc = index_increment(self.carry, active_shares, REWARD_ACC_SCALE)?;
-        let distributed = accrued(active_shares, inc, REWARD_ACC_SCALE)?;
+        let shares = u128::from(active_shares);
+        let inc = self.carry_scaled.safe_div(shares)?;
         self.acc_per_share = self.acc_per_share.safe_add(inc)?;
-        self.carry = self.carry.safe_sub(distributed)?;
-        self.total_distributed = self.total_distributed.safe_add(distributed)?;
+        self.carry_scaled = self.carry_scaled.safe_sub(inc.safe_mul(shares)?)?;
         Ok(())
     }
 
     /// What the reward vault must hold at least.
     pub fn obligations(&self) -> Result<u64> {
-        self.carry
-            .safe_add(self.protocol_fees_owed)?
+        self.protocol_fees_owed
             .safe_add(self.commission_owed)?
-            .safe_add(self.total_distributed.safe_sub(self.total_paid)?)
+            .safe_add(self.total_net.safe_sub(self.total_paid)?)
     }
 
     /// Records `amount` paid to a delegation.
     pub fn record_paid(&mut self, amount: u64) -> Result<()> {
         self.total_paid = self.total_paid.safe_add(amount)?;
         require!(
-            self.total_paid <= self.total_distributed,
+            self.total_paid <= self.total_net,
             RestakingError::MathOverflow
         );
         Ok(())
@@ -131,6 +135,7 @@ fn bps_ceil(amount: u64, bps: u16) -> Result<u64> {
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
+    use crate::math::accrued;
     use proptest::prelude::*;
 
     fn index() -> RewardIndex {
@@ -141,11 +146,11 @@ mod tests {
             token_program: Pubkey::default(),
             slot: 0,
             acc_per_share: 0,
-            carry: 0,
+            carry_scaled: 0,
             protocol_fees_owed: 0,
             commission_owed: 0,
             total_funded: 0,
-            total_distributed: 0,
+            total_net: 0,
             total_paid: 0,
             total_protocol_fees: 0,
             total_commission: 0,
@@ -177,16 +182,19 @@ mod tests {
             accrued(300_000_000_000, ix.acc_per_share, REWARD_ACC_SCALE).unwrap(),
             675_000_000
         );
-        assert_eq!(ix.carry, 0);
+        assert_eq!(ix.carry_scaled, 0);
     }
 
     #[test]
     fn funding_without_shares_is_carried() {
         let mut ix = index();
         ix.fund(1_000, 0, 0, 0).unwrap();
-        assert_eq!((ix.carry, ix.acc_per_share), (1_000, 0));
+        assert_eq!(
+            (ix.carry_scaled, ix.acc_per_share),
+            (1_000 * REWARD_ACC_SCALE, 0)
+        );
         ix.fund(500, 0, 0, 10).unwrap();
-        assert_eq!(ix.carry, 0);
+        assert_eq!(ix.carry_scaled, 0);
         assert_eq!(
             accrued(10, ix.acc_per_share, REWARD_ACC_SCALE).unwrap(),
             1_500
@@ -202,22 +210,22 @@ mod tests {
             prop_assert!(u128::from(s.protocol_fee) * 10_000 < u128::from(amount) * u128::from(fee) + 10_000);
         }
 
-        /// Whatever the fundings and share counts, the index never promises more than was
-        /// distributed, and the vault obligations equal what was funded minus what was paid.
+        /// Whatever the fundings and share counts, a holder of every share (whose claims only
+        /// floor once) is never promised more than the delegators' net funding, and the vault
+        /// obligations equal what was funded.
         #[test]
         fn index_never_overpromises(
             fundings in proptest::collection::vec((0u64..1u64 << 50, 0u64..1u64 << 45), 1..40),
+            holder_shares in 1u64..1u64 << 45,
         ) {
             let mut ix = index();
-            let mut promised = 0u128;
-            let mut last_acc = 0u128;
-            for (amount, shares) in fundings {
-                ix.fund(amount, 100, 1_000, shares).unwrap();
-                // a single holder of all shares since the last funding
-                promised += u128::from(accrued(shares, ix.acc_per_share - last_acc, REWARD_ACC_SCALE).unwrap());
-                last_acc = ix.acc_per_share;
-                prop_assert!(promised <= u128::from(ix.total_distributed));
-                prop_assert_eq!(u128::from(ix.obligations().unwrap()), u128::from(ix.total_funded));
+            for (amount, extra_shares) in fundings {
+                // the holder keeps `holder_shares`; others come and go
+                ix.fund(amount, 100, 1_000, holder_shares + extra_shares).unwrap();
+                let holder = accrued(holder_shares, ix.acc_per_share, REWARD_ACC_SCALE).unwrap();
+                prop_assert!(u128::from(holder) * REWARD_ACC_SCALE
+                    <= u128::from(ix.total_net) * REWARD_ACC_SCALE - ix.carry_scaled);
+                prop_assert_eq!(ix.obligations().unwrap(), ix.total_funded);
             }
         }
     }

@@ -78,7 +78,7 @@ pub fn handler(ctx: Context<FundRewards>, amount: u64) -> Result<()> {
         net: split.net,
         active_shares,
         acc_per_share: index.acc_per_share,
-        carry: index.carry,
+        carry_scaled: index.carry_scaled,
     };
     emit_cpi!(event);
     Ok(())
