@@ -1,5 +1,7 @@
 //! Transaction-size limits clients hit: a dual-yield `claim` paying the most reward streams a
 //! bucket can have must fit one legacy transaction (1,232 bytes) without a lookup table.
+// Reads the bank's payer and blockhash directly (solana-program-test 3.x marks them unstable).
+#![allow(deprecated)]
 use restaking::constants::MAX_REWARD_MINTS;
 use restaking_tests::solana_sdk::signature::Signer;
 use restaking_tests::solana_sdk::transaction::Transaction;

@@ -468,7 +468,7 @@ async fn check_invariants(env: &mut Env, case: &Case) -> Result<(), TestCaseErro
         }
         indexes.push(per);
     }
-    let mut delegation_shares = vec![0u64; OPERATORS];
+    let mut delegation_shares = [0u64; OPERATORS];
     let mut owed_rewards = vec![vec![0u128; STREAMS]; OPERATORS];
     let mut total_holdings = 0u128;
 

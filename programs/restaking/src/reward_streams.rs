@@ -83,7 +83,7 @@ pub fn pay_streams<'info>(
     accounts: &'info [AccountInfo<'info>],
 ) -> Result<Vec<(Pubkey, u64)>> {
     require!(
-        accounts.len() % CLAIM_GROUP_LEN == 0,
+        accounts.len().is_multiple_of(CLAIM_GROUP_LEN),
         RestakingError::MissingRewardIndexes
     );
     let mut paid = Vec::with_capacity(accounts.len() / CLAIM_GROUP_LEN);
