@@ -10,7 +10,8 @@
 #![allow(deprecated)]
 
 pub mod client;
-pub mod rate_accounts;
+/// Byte-exact SPL stake-pool and Marinade accounts (the program's `test-fixtures`).
+pub use restaking::rate_source::fixtures as rate_accounts;
 
 pub use solana_sdk;
 
@@ -886,4 +887,117 @@ pub fn assert_anchor_error(result: TxResult, expected: anchor_lang::error::Error
 /// The 8-byte discriminator of a program account type.
 pub fn discriminator<T: Discriminator>() -> &'static [u8] {
     T::DISCRIMINATOR
+}
+
+// ---- helpers of the operator, reward, slashing and attack test files -----------------------
+
+impl Env {
+    /// Sends `ixs` signed by `signers`, asserts it fails with the program or Anchor error
+    /// `expected` (anything with a custom error code), and that no account in `watched` changed
+    /// (lamports, owner and data).
+    pub async fn fails<E: Into<u32> + Copy + std::fmt::Debug>(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        watched: &[Pubkey],
+        expected: E,
+    ) {
+        let before = self.snapshot(watched).await;
+        let result = self.send(ixs, signers).await;
+        assert_eq!(
+            custom_code(&result),
+            Some(expected.into()),
+            "expected {expected:?} ({}), got {result:?}",
+            expected.into()
+        );
+        assert_eq!(
+            self.snapshot(watched).await,
+            before,
+            "{expected:?} changed state"
+        );
+    }
+
+    /// [`Env::fails`] for a runtime error without a custom code (e.g. the system program
+    /// refusing to create an account that already exists).
+    pub async fn fails_ix(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        watched: &[Pubkey],
+        expected: InstructionError,
+    ) {
+        let before = self.snapshot(watched).await;
+        let result = self.send(ixs, signers).await;
+        match &result {
+            Err(BanksClientError::TransactionError(TransactionError::InstructionError(_, e))) => {
+                assert_eq!(*e, expected, "got {result:?}")
+            }
+            _ => panic!("expected {expected:?}, got {result:?}"),
+        }
+        assert_eq!(
+            self.snapshot(watched).await,
+            before,
+            "{expected:?} changed state"
+        );
+    }
+
+    /// `update_operator(args)` signed by `op`'s authority.
+    pub async fn update_operator(
+        &mut self,
+        op: &TestOperator,
+        args: client::UpdateOperatorArgs,
+    ) -> TxResult {
+        let kp = op.kp.insecure_clone();
+        self.send(&[client::update_operator(kp.pubkey(), args)], &[&kp])
+            .await
+    }
+
+    /// Cancels an `Undelegate` ticket of `user`'s delegation to `op` (its shares go back to
+    /// the bucket), passing the bucket's reward indices.
+    pub async fn cancel_undelegation(
+        &mut self,
+        pool: &TestPool,
+        user: &User,
+        op: &TestOperator,
+        ticket: Pubkey,
+    ) -> TxResult {
+        let mut ix = client::cancel_ticket(user.key(), &pool.keys, ticket, Some(op.bucket));
+        ix.accounts.extend(self.reward_index_metas(op).await);
+        self.send(&[ix], &[&user.kp]).await
+    }
+
+    /// Permissionless `harvest` of `op`'s bucket.
+    pub async fn harvest_bucket(&mut self, pool: &TestPool, op: &TestOperator) -> TxResult {
+        let ix = client::harvest_accounts(&pool.keys, None, Some(op.bucket));
+        self.send(&[ix], &[]).await
+    }
+
+    /// The `RewardIndex` of `stream`.
+    pub async fn reward_index(
+        &mut self,
+        stream: &client::StreamKeys,
+    ) -> restaking::state::RewardIndex {
+        self.state(&stream.reward_index).await
+    }
+
+    /// The guardian vetoes `request` on `op`'s bucket.
+    pub async fn veto_slash(&mut self, op: &TestOperator, request: Pubkey) -> TxResult {
+        let guardian = self.guardian.insecure_clone();
+        self.send(
+            &[client::veto_slash(guardian.pubkey(), op.bucket, request)],
+            &[&guardian],
+        )
+        .await
+    }
+
+    /// Sets the protocol fee (admin).
+    pub async fn set_protocol_fee(&mut self, bps: u16) {
+        let admin = self.admin.insecure_clone();
+        let args = client::UpdateConfigArgs {
+            protocol_fee_bps: Some(bps),
+            ..Default::default()
+        };
+        self.ok(&[client::update_config(admin.pubkey(), args)], &[&admin])
+            .await;
+    }
 }

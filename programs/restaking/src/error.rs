@@ -140,6 +140,8 @@ pub enum RestakingError {
     ServiceNotLinked,
     #[msg("Slash exceeds the link's maximum per request")]
     SlashTooLarge,
+    #[msg("An active link's maximum slash can only grow; unlink first to lower it")]
+    LinkCannotLoosen,
     #[msg("Slash request is not pending")]
     SlashNotPending,
     #[msg("The veto window of this slash request is still open")]

@@ -116,18 +116,11 @@ fn read_array<const N: usize>(data: &[u8], offset: usize) -> Result<[u8; N]> {
     }
 }
 
-/// The integration tests' account builders (`tests/src/rate_accounts.rs`), compiled in here so
-/// the unit tests round-trip through them. Both readers include the file, hence the allows.
-#[cfg(test)]
-#[allow(clippy::arithmetic_side_effects)]
-#[allow(dead_code, clippy::duplicate_mod)]
-#[path = "../../../../tests/src/rate_accounts.rs"]
-mod rate_accounts;
 
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
-    use super::rate_accounts::marinade_state_account_data;
+    use crate::rate_source::fixtures::marinade_state_account_data;
     use super::*;
     use proptest::prelude::*;
 

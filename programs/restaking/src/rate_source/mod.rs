@@ -1,6 +1,11 @@
 //! Rate sources (SPEC §3): read and validate the pool's rate in the instruction that uses it.
 //!
 //! A stale or malformed source is a named error, never a silent fallback to a cached rate.
+/// Byte-exact builders of the source accounts, for tests (this crate's and integration tests'
+/// through the `test-fixtures` feature); written independently of the readers' offsets.
+#[cfg(any(test, feature = "test-fixtures"))]
+#[allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
+pub mod fixtures;
 pub mod marinade;
 pub mod spl_stake_pool;
 

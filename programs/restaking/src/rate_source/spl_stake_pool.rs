@@ -106,18 +106,11 @@ fn read_u64(data: &[u8], offset: usize) -> Result<u64> {
     read_array(data, offset).map(u64::from_le_bytes)
 }
 
-/// The integration tests' account builders (`tests/src/rate_accounts.rs`), compiled in here so
-/// the unit tests round-trip through them. Both readers include the file, hence the allows.
-#[cfg(test)]
-#[allow(clippy::arithmetic_side_effects)]
-#[allow(dead_code, clippy::duplicate_mod)]
-#[path = "../../../../tests/src/rate_accounts.rs"]
-mod rate_accounts;
 
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
-    use super::rate_accounts::stake_pool_account_data;
+    use crate::rate_source::fixtures::stake_pool_account_data;
     use super::*;
     use proptest::prelude::*;
 

@@ -3,8 +3,8 @@
 //! the real program ids.
 //!
 //! The builders write every field of the real account struct in declaration order with a
-//! tiny Borsh-compatible writer. They deliberately do not use the parsers' offset constants
-//! (`restaking::rate_source::*`), so a parser test that round-trips through a builder checks
+//! tiny Borsh-compatible writer. They deliberately do not use the readers' offset constants
+//! (`spl_stake_pool`, `marinade`), so a reader test that round-trips through a builder checks
 //! two independent descriptions of the layout against each other.
 //!
 //! Layout sources (and the real account sizes):
