@@ -38,6 +38,8 @@ pub enum RestakingError {
     InvalidWithdrawalDelay,
     #[msg("The slash veto window must be shorter than every withdrawal delay")]
     VetoWindowTooLong,
+    #[msg("The account already exists")]
+    AccountAlreadyExists,
     #[msg("Address must not be the default public key")]
     InvalidAddress,
     #[msg("The rate source kind of a pool cannot change")]
@@ -108,6 +110,8 @@ pub enum RestakingError {
     InsufficientShares,
     #[msg("Amount is too small to mint a share")]
     ZeroShares,
+    #[msg("Amount is worth nothing at the current rate")]
+    ZeroValue,
     #[msg("A slash is pending on this bucket")]
     SlashPending,
     #[msg("Delegation still holds shares, yield, rewards or undelegations")]

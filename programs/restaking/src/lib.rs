@@ -8,6 +8,7 @@ pub mod error;
 pub mod events;
 pub mod instructions;
 pub mod math;
+pub mod pda;
 pub mod rate_source;
 pub mod reward_streams;
 pub mod state;

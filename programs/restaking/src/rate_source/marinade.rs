@@ -116,12 +116,11 @@ fn read_array<const N: usize>(data: &[u8], offset: usize) -> Result<[u8; N]> {
     }
 }
 
-
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
-    use crate::rate_source::fixtures::marinade_state_account_data;
     use super::*;
+    use crate::rate_source::fixtures::marinade_state_account_data;
     use proptest::prelude::*;
 
     /// A struct named `State` gets Anchor's discriminator `sha256("account:State")[..8]`, the

@@ -106,12 +106,11 @@ fn read_u64(data: &[u8], offset: usize) -> Result<u64> {
     read_array(data, offset).map(u64::from_le_bytes)
 }
 
-
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
-    use crate::rate_source::fixtures::stake_pool_account_data;
     use super::*;
+    use crate::rate_source::fixtures::stake_pool_account_data;
     use proptest::prelude::*;
 
     fn malformed() -> Error {

@@ -36,6 +36,9 @@ pub struct OperatorPool {
     pub reward_mint_count: u8,
     /// Slash requests awaiting execution or veto; while non-zero, shares cannot leave.
     pub pending_slashes: u8,
+    /// Request time of the oldest pending slash (0 when none): `Undelegate` tickets that
+    /// matured by then may still complete — they were no longer slashable when it came.
+    pub pending_slash_since: i64,
     pub slash_nonce: u64,
     pub delegation_count: u64,
     pub bump: u8,
@@ -168,6 +171,36 @@ impl OperatorPool {
     pub fn has_pending_slash(&self) -> bool {
         self.pending_slashes > 0
     }
+
+    /// Whether a ticket unlocking at `unlock_ts` may leave the queue now.
+    pub fn ticket_may_leave(&self, unlock_ts: i64) -> bool {
+        !self.has_pending_slash() || unlock_ts <= self.pending_slash_since
+    }
+
+    /// Records a new pending slash requested at `now`.
+    pub fn open_slash(&mut self, now: i64) -> Result<()> {
+        if self.pending_slashes == 0 {
+            self.pending_slash_since = now;
+        }
+        self.pending_slashes = self
+            .pending_slashes
+            .checked_add(1)
+            .ok_or(crate::error::RestakingError::MathOverflow)?;
+        Ok(())
+    }
+
+    /// Records a pending slash executed or vetoed. With others still pending, the oldest
+    /// request time is kept (a conservative cut-off: never later than the true oldest).
+    pub fn close_slash(&mut self) -> Result<()> {
+        self.pending_slashes = self
+            .pending_slashes
+            .checked_sub(1)
+            .ok_or(crate::error::RestakingError::MathOverflow)?;
+        if self.pending_slashes == 0 {
+            self.pending_slash_since = 0;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -191,6 +224,7 @@ mod tests {
             reward_mints: [Pubkey::default(); MAX_REWARD_MINTS],
             reward_mint_count: 0,
             pending_slashes: 0,
+            pending_slash_since: 0,
             slash_nonce: 0,
             delegation_count: 0,
             bump: 0,

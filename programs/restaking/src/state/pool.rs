@@ -151,6 +151,9 @@ impl Pool {
         self.forfeit_active_dust(bucket)?;
         let moved = bucket.add_active(lst, idle_principal)?;
         require!(moved.shares > 0, RestakingError::ZeroShares);
+        // A share backed by no principal would be stripped to nothing at the next harvest and
+        // leave the bucket with shares but no LST (`BucketDepleted`): refuse worthless LST.
+        require!(moved.principal > 0, RestakingError::ZeroValue);
         self.total_idle_lst = self.total_idle_lst.safe_sub(lst)?;
         self.total_bucket_lst = self.total_bucket_lst.safe_add(lst)?;
         self.total_principal = self
@@ -204,6 +207,7 @@ impl Pool {
         self.forfeit_active_dust(bucket)?;
         let moved = bucket.add_active(back.lst, back.principal)?;
         require!(moved.shares > 0, RestakingError::ZeroShares);
+        require!(moved.principal > 0, RestakingError::ZeroValue);
         self.total_queued_lst = self.total_queued_lst.safe_sub(back.lst)?;
         self.total_bucket_lst = self.total_bucket_lst.safe_add(back.lst)?;
         self.total_principal = self

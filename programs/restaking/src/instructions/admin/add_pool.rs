@@ -4,11 +4,12 @@ use crate::constants::ACCOUNT_VERSION;
 use crate::error::RestakingError;
 use crate::events::PoolAddedEvent;
 use crate::math::validate_rate;
+use crate::pda::{init_account, init_token_account};
 use crate::rate_source::refresh_rate;
 use crate::state::{Config, Pool, RateSource};
 use crate::token::validate_mint_extensions;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{Mint, TokenInterface};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct AddPoolArgs {
@@ -29,24 +30,22 @@ pub struct AddPool<'info> {
     pub config: Account<'info, Config>,
     #[account(mint::token_program = token_program)]
     pub lst_mint: InterfaceAccount<'info, Mint>,
+    /// CHECK: created by this instruction at its PDA (seeds checked here) with
+    /// `pda::init_account`, robust to pre-funding.
     #[account(
-        init,
-        payer = admin,
-        space = Pool::SPACE,
+        mut,
         seeds = [Pool::SEED, lst_mint.key().as_ref()],
         bump,
     )]
-    pub pool: Box<Account<'info, Pool>>,
+    pub pool: UncheckedAccount<'info>,
+    /// CHECK: the pool's vault, created by this instruction at its PDA (seeds checked here) as
+    /// a token account of `lst_mint` owned by the pool, with `pda::init_token_account`.
     #[account(
-        init,
-        payer = admin,
+        mut,
         seeds = [Pool::VAULT_SEED, pool.key().as_ref()],
         bump,
-        token::mint = lst_mint,
-        token::authority = pool,
-        token::token_program = token_program,
     )]
-    pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub pool_vault: UncheckedAccount<'info>,
     /// CHECK: the stake-pool or Marinade state account named by `args.rate_source`; its key,
     /// owner program and layout are checked by `refresh_rate`. Omitted for manual sources.
     pub rate_source: Option<UncheckedAccount<'info>>,
@@ -60,11 +59,13 @@ pub fn handler(ctx: Context<AddPool>, args: AddPoolArgs) -> Result<()> {
     Pool::validate_withdrawal_delay(&ctx.accounts.config, args.withdrawal_delay_secs)?;
 
     let clock = Clock::get()?;
-    let pool = &mut ctx.accounts.pool;
-    pool.set_inner(Pool {
-        lst_mint: ctx.accounts.lst_mint.key(),
-        vault: ctx.accounts.pool_vault.key(),
-        token_program: ctx.accounts.token_program.key(),
+    let accounts = &mut *ctx.accounts;
+    let lst_mint = accounts.lst_mint.key();
+    let pool_key = accounts.pool.key();
+    let mut pool = Pool {
+        lst_mint,
+        vault: accounts.pool_vault.key(),
+        token_program: accounts.token_program.key(),
         rate_source: args.rate_source,
         rate: 0,
         rate_updated_ts: clock.unix_timestamp,
@@ -80,30 +81,48 @@ pub fn handler(ctx: Context<AddPool>, args: AddPoolArgs) -> Result<()> {
         total_withdrawn_lst: 0,
         total_yield_paid_lst: 0,
         position_count: 0,
-        lst_decimals: ctx.accounts.lst_mint.decimals,
+        lst_decimals: accounts.lst_mint.decimals,
         bump: ctx.bumps.pool,
         vault_bump: ctx.bumps.pool_vault,
         version: ACCOUNT_VERSION,
         reserved: [0; 64],
-    });
+    };
     if let RateSource::Manual { .. } = args.rate_source {
         pool.rate = validate_rate(args.initial_rate)?;
     } else {
-        let source = ctx
-            .accounts
-            .rate_source
-            .as_ref()
-            .map(|a| a.to_account_info());
-        refresh_rate(pool, source.as_ref(), &clock)?;
+        let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
+        refresh_rate(&mut pool, source.as_ref(), &clock)?;
     }
-    let config = &mut ctx.accounts.config;
+
+    let admin = accounts.admin.to_account_info();
+    let system_program = accounts.system_program.to_account_info();
+    let pool_info = accounts.pool.to_account_info();
+    init_account(
+        &admin,
+        &pool_info,
+        &system_program,
+        Pool::SPACE,
+        &[Pool::SEED, lst_mint.as_ref(), &[ctx.bumps.pool]],
+        &pool,
+    )?;
+    init_token_account(
+        &admin,
+        &accounts.pool_vault.to_account_info(),
+        &accounts.lst_mint.to_account_info(),
+        &pool_info,
+        &accounts.token_program.to_account_info(),
+        &system_program,
+        &[Pool::VAULT_SEED, pool_key.as_ref(), &[ctx.bumps.pool_vault]],
+    )?;
+
+    let config = &mut accounts.config;
     config.pool_count = config
         .pool_count
         .checked_add(1)
         .ok_or(RestakingError::MathOverflow)?;
 
     emit_cpi!(PoolAddedEvent {
-        pool: pool.key(),
+        pool: pool_key,
         lst_mint: pool.lst_mint,
         vault: pool.vault,
         token_program: pool.token_program,

@@ -1,6 +1,7 @@
 //! `initialize_config`: creates the singleton `Config`; the signer becomes admin.
 use crate::constants::ACCOUNT_VERSION;
 use crate::events::ConfigInitializedEvent;
+use crate::pda::init_account;
 use crate::state::Config;
 use anchor_lang::prelude::*;
 
@@ -19,20 +20,19 @@ pub struct InitializeConfigArgs {
 pub struct InitializeConfig<'info> {
     #[account(mut)]
     pub admin: Signer<'info>,
+    /// CHECK: created by this instruction at its PDA (seeds checked here) with
+    /// `pda::init_account`, robust to pre-funding.
     #[account(
-        init,
-        payer = admin,
-        space = Config::SPACE,
+        mut,
         seeds = [Config::SEED],
         bump,
     )]
-    pub config: Account<'info, Config>,
+    pub config: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
 pub fn handler(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Result<()> {
-    let config = &mut ctx.accounts.config;
-    config.set_inner(Config {
+    let config = Config {
         admin: ctx.accounts.admin.key(),
         pending_admin: Pubkey::default(),
         guardian: args.guardian,
@@ -46,8 +46,16 @@ pub fn handler(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Re
         bump: ctx.bumps.config,
         version: ACCOUNT_VERSION,
         reserved: [0; 64],
-    });
+    };
     config.validate_settings()?;
+    init_account(
+        &ctx.accounts.admin.to_account_info(),
+        &ctx.accounts.config.to_account_info(),
+        &ctx.accounts.system_program.to_account_info(),
+        Config::SPACE,
+        &[Config::SEED, &[ctx.bumps.config]],
+        &config,
+    )?;
     emit_cpi!(ConfigInitializedEvent {
         admin: config.admin,
         guardian: config.guardian,

@@ -4,10 +4,11 @@
 use crate::constants::{ACCOUNT_VERSION, MAX_REWARD_MINTS};
 use crate::error::RestakingError;
 use crate::events::RewardMintAddedEvent;
+use crate::pda::{init_account, init_token_account};
 use crate::state::{Config, Operator, OperatorPool, RewardIndex};
 use crate::token::validate_mint_extensions;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{Mint, TokenInterface};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -21,24 +22,22 @@ pub struct AddRewardMint<'info> {
     pub operator_pool: Box<Account<'info, OperatorPool>>,
     #[account(mint::token_program = token_program)]
     pub reward_mint: Box<InterfaceAccount<'info, Mint>>,
+    /// CHECK: created by this instruction at its PDA (seeds checked here) with
+    /// `pda::init_account`, robust to pre-funding.
     #[account(
-        init,
-        payer = signer,
-        space = RewardIndex::SPACE,
+        mut,
         seeds = [RewardIndex::SEED, operator_pool.key().as_ref(), reward_mint.key().as_ref()],
         bump,
     )]
-    pub reward_index: Box<Account<'info, RewardIndex>>,
+    pub reward_index: UncheckedAccount<'info>,
+    /// CHECK: the stream's vault, created here at its PDA (seeds checked here) as a token
+    /// account of `reward_mint` owned by the reward index, with `pda::init_token_account`.
     #[account(
-        init,
-        payer = signer,
+        mut,
         seeds = [RewardIndex::VAULT_SEED, reward_index.key().as_ref()],
         bump,
-        token::mint = reward_mint,
-        token::authority = reward_index,
-        token::token_program = token_program,
     )]
-    pub reward_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub reward_vault: UncheckedAccount<'info>,
     pub token_program: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,
 }
@@ -69,8 +68,13 @@ pub fn handler(ctx: Context<AddRewardMint>) -> Result<()> {
         .ok_or(RestakingError::TooManyRewardMints)? = mint;
     bucket.reward_mint_count = slot.checked_add(1).ok_or(RestakingError::MathOverflow)?;
 
-    ctx.accounts.reward_index.set_inner(RewardIndex {
-        operator_pool: bucket.key(),
+    let bucket_key = bucket.key();
+    let index_key = ctx.accounts.reward_index.key();
+    let signer = ctx.accounts.signer.to_account_info();
+    let system_program = ctx.accounts.system_program.to_account_info();
+    let index_info = ctx.accounts.reward_index.to_account_info();
+    let index = RewardIndex {
+        operator_pool: bucket_key,
         reward_mint: mint,
         reward_vault: ctx.accounts.reward_vault.key(),
         token_program: ctx.accounts.token_program.key(),
@@ -88,10 +92,36 @@ pub fn handler(ctx: Context<AddRewardMint>) -> Result<()> {
         vault_bump: ctx.bumps.reward_vault,
         version: ACCOUNT_VERSION,
         reserved: [0; 32],
-    });
+    };
+    init_account(
+        &signer,
+        &index_info,
+        &system_program,
+        RewardIndex::SPACE,
+        &[
+            RewardIndex::SEED,
+            bucket_key.as_ref(),
+            mint.as_ref(),
+            &[ctx.bumps.reward_index],
+        ],
+        &index,
+    )?;
+    init_token_account(
+        &signer,
+        &ctx.accounts.reward_vault.to_account_info(),
+        &ctx.accounts.reward_mint.to_account_info(),
+        &index_info,
+        &ctx.accounts.token_program.to_account_info(),
+        &system_program,
+        &[
+            RewardIndex::VAULT_SEED,
+            index_key.as_ref(),
+            &[ctx.bumps.reward_vault],
+        ],
+    )?;
     let event = RewardMintAddedEvent {
-        operator_pool: bucket.key(),
-        reward_index: ctx.accounts.reward_index.key(),
+        operator_pool: bucket_key,
+        reward_index: index_key,
         reward_mint: mint,
         reward_vault: ctx.accounts.reward_vault.key(),
         slot,

@@ -2,6 +2,7 @@
 use crate::constants::{ACCOUNT_VERSION, MAX_REWARD_MINTS};
 use crate::error::RestakingError;
 use crate::events::OperatorPoolOpenedEvent;
+use crate::pda::init_account;
 use crate::state::{Operator, OperatorPool, Pool};
 use anchor_lang::prelude::*;
 
@@ -13,14 +14,14 @@ pub struct OpenOperatorPool<'info> {
     #[account(mut, has_one = authority @ RestakingError::NotOperatorAuthority)]
     pub operator: Account<'info, Operator>,
     pub pool: Account<'info, Pool>,
+    /// CHECK: created by this instruction at its PDA (seeds checked here) with
+    /// `pda::init_account`, robust to pre-funding.
     #[account(
-        init,
-        payer = authority,
-        space = OperatorPool::SPACE,
+        mut,
         seeds = [OperatorPool::SEED, operator.key().as_ref(), pool.key().as_ref()],
         bump,
     )]
-    pub operator_pool: Account<'info, OperatorPool>,
+    pub operator_pool: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
@@ -30,26 +31,40 @@ pub fn handler(ctx: Context<OpenOperatorPool>) -> Result<()> {
         .operator_pool_count
         .checked_add(1)
         .ok_or(RestakingError::MathOverflow)?;
-    ctx.accounts.operator_pool.set_inner(OperatorPool {
-        operator: operator.key(),
-        pool: ctx.accounts.pool.key(),
-        total_shares: 0,
-        total_lst: 0,
-        total_principal: 0,
-        base_acc_per_share: 0,
-        unclaimed_base_yield: 0,
-        queued_shares: 0,
-        queued_lst: 0,
-        queued_principal: 0,
-        reward_mints: [Pubkey::default(); MAX_REWARD_MINTS],
-        reward_mint_count: 0,
-        pending_slashes: 0,
-        slash_nonce: 0,
-        delegation_count: 0,
-        bump: ctx.bumps.operator_pool,
-        version: ACCOUNT_VERSION,
-        reserved: [0; 64],
-    });
+    let pool = ctx.accounts.pool.key();
+    init_account(
+        &ctx.accounts.authority.to_account_info(),
+        &ctx.accounts.operator_pool.to_account_info(),
+        &ctx.accounts.system_program.to_account_info(),
+        OperatorPool::SPACE,
+        &[
+            OperatorPool::SEED,
+            operator.key().as_ref(),
+            pool.as_ref(),
+            &[ctx.bumps.operator_pool],
+        ],
+        &OperatorPool {
+            operator: operator.key(),
+            pool: ctx.accounts.pool.key(),
+            total_shares: 0,
+            total_lst: 0,
+            total_principal: 0,
+            base_acc_per_share: 0,
+            unclaimed_base_yield: 0,
+            queued_shares: 0,
+            queued_lst: 0,
+            queued_principal: 0,
+            reward_mints: [Pubkey::default(); MAX_REWARD_MINTS],
+            reward_mint_count: 0,
+            pending_slashes: 0,
+            pending_slash_since: 0,
+            slash_nonce: 0,
+            delegation_count: 0,
+            bump: ctx.bumps.operator_pool,
+            version: ACCOUNT_VERSION,
+            reserved: [0; 64],
+        },
+    )?;
     let event = OperatorPoolOpenedEvent {
         operator_pool: ctx.accounts.operator_pool.key(),
         operator: operator.key(),

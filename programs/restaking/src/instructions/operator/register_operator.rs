@@ -2,6 +2,7 @@
 use crate::constants::ACCOUNT_VERSION;
 use crate::error::RestakingError;
 use crate::events::OperatorRegisteredEvent;
+use crate::pda::init_account;
 use crate::state::{Config, Operator};
 use anchor_lang::prelude::*;
 
@@ -11,14 +12,14 @@ pub struct RegisterOperator<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
     pub config: Account<'info, Config>,
+    /// CHECK: created by this instruction at its PDA (seeds checked here) with
+    /// `pda::init_account`, robust to pre-funding.
     #[account(
-        init,
-        payer = authority,
-        space = Operator::SPACE,
+        mut,
         seeds = [Operator::SEED, authority.key().as_ref()],
         bump,
     )]
-    pub operator: Account<'info, Operator>,
+    pub operator: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
@@ -32,8 +33,8 @@ pub fn handler(
         RestakingError::CommissionTooHigh
     );
     Operator::validate_uri(&metadata_uri)?;
-    let operator = &mut ctx.accounts.operator;
-    operator.set_inner(Operator {
+    let authority = ctx.accounts.authority.key();
+    let operator = Operator {
         authority: ctx.accounts.authority.key(),
         commission_bps,
         pending_commission_bps: commission_bps,
@@ -44,9 +45,17 @@ pub fn handler(
         bump: ctx.bumps.operator,
         version: ACCOUNT_VERSION,
         reserved: [0; 32],
-    });
+    };
+    init_account(
+        &ctx.accounts.authority.to_account_info(),
+        &ctx.accounts.operator.to_account_info(),
+        &ctx.accounts.system_program.to_account_info(),
+        Operator::SPACE,
+        &[Operator::SEED, authority.as_ref(), &[ctx.bumps.operator]],
+        &operator,
+    )?;
     let event = OperatorRegisteredEvent {
-        operator: operator.key(),
+        operator: ctx.accounts.operator.key(),
         authority: operator.authority,
         commission_bps,
         metadata_uri: operator.metadata_uri.clone(),

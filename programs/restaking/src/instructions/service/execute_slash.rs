@@ -65,10 +65,7 @@ pub fn handler(ctx: Context<ExecuteSlash>) -> Result<()> {
     pool.total_bucket_lst = pool.total_bucket_lst.safe_sub(active)?;
     pool.total_queued_lst = pool.total_queued_lst.safe_sub(queued)?;
     pool.total_principal = pool.total_principal.safe_sub(principal_cut)?;
-    bucket.pending_slashes = bucket
-        .pending_slashes
-        .checked_sub(1)
-        .ok_or(RestakingError::MathOverflow)?;
+    bucket.close_slash()?;
     request.status = SlashStatus::Executed;
     request.seized_active_lst = active;
     request.seized_queued_lst = queued;

@@ -5,6 +5,7 @@
 use crate::constants::{ACCOUNT_VERSION, BPS_DENOMINATOR};
 use crate::error::RestakingError;
 use crate::events::ServiceLinkedEvent;
+use crate::pda::{init_account, load, store};
 use crate::state::{Operator, Service, ServiceLink};
 use anchor_lang::prelude::*;
 
@@ -16,14 +17,15 @@ pub struct LinkService<'info> {
     #[account(has_one = authority @ RestakingError::NotOperatorAuthority)]
     pub operator: Account<'info, Operator>,
     pub service: Account<'info, Service>,
+    /// CHECK: the operator's link to this service at its PDA (seeds checked here); created on
+    /// first use with `pda::init_account`, otherwise loaded as a `ServiceLink` (owner and
+    /// discriminator checked) and rewritten.
     #[account(
-        init_if_needed,
-        payer = authority,
-        space = ServiceLink::SPACE,
+        mut,
         seeds = [ServiceLink::SEED, service.key().as_ref(), operator.key().as_ref()],
         bump,
     )]
-    pub service_link: Account<'info, ServiceLink>,
+    pub service_link: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
@@ -33,28 +35,47 @@ pub fn handler(ctx: Context<LinkService>, max_slash_bps: u16) -> Result<()> {
         RestakingError::InvalidBps
     );
     let now = Clock::get()?.unix_timestamp;
-    let link = &mut ctx.accounts.service_link;
-    let existing = link.service != Pubkey::default();
-    if existing && link.is_linked(now) {
-        require!(
-            max_slash_bps >= link.max_slash_bps,
-            RestakingError::LinkCannotLoosen
-        );
-    }
-    link.set_inner(ServiceLink {
-        service: ctx.accounts.service.key(),
-        operator: ctx.accounts.operator.key(),
+    let info = ctx.accounts.service_link.to_account_info();
+    let service = ctx.accounts.service.key();
+    let operator = ctx.accounts.operator.key();
+    let link = ServiceLink {
+        service,
+        operator,
         max_slash_bps,
         linked_ts: now,
         unlink_effective_ts: 0,
         bump: ctx.bumps.service_link,
         version: ACCOUNT_VERSION,
         reserved: [0; 16],
-    });
+    };
+    if *info.owner == crate::ID {
+        let existing: ServiceLink = load(&info)?;
+        if existing.is_linked(now) {
+            require!(
+                max_slash_bps >= existing.max_slash_bps,
+                RestakingError::LinkCannotLoosen
+            );
+        }
+        store(&info, &link)?;
+    } else {
+        init_account(
+            &ctx.accounts.authority.to_account_info(),
+            &info,
+            &ctx.accounts.system_program.to_account_info(),
+            ServiceLink::SPACE,
+            &[
+                ServiceLink::SEED,
+                service.as_ref(),
+                operator.as_ref(),
+                &[ctx.bumps.service_link],
+            ],
+            &link,
+        )?;
+    }
     let event = ServiceLinkedEvent {
-        service: link.service,
-        operator: link.operator,
-        service_link: link.key(),
+        service,
+        operator,
+        service_link: info.key(),
         max_slash_bps,
     };
     emit_cpi!(event);

@@ -2,6 +2,7 @@
 use crate::constants::ACCOUNT_VERSION;
 use crate::error::RestakingError;
 use crate::events::ServiceRegisteredEvent;
+use crate::pda::init_account;
 use crate::state::{Operator, Service};
 use anchor_lang::prelude::*;
 
@@ -10,14 +11,14 @@ use anchor_lang::prelude::*;
 pub struct RegisterService<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
+    /// CHECK: created by this instruction at its PDA (seeds checked here) with
+    /// `pda::init_account`, robust to pre-funding.
     #[account(
-        init,
-        payer = authority,
-        space = Service::SPACE,
+        mut,
         seeds = [Service::SEED, authority.key().as_ref()],
         bump,
     )]
-    pub service: Account<'info, Service>,
+    pub service: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
@@ -34,8 +35,8 @@ pub fn handler(
         RestakingError::InvalidAddress
     );
     Operator::validate_uri(&metadata_uri)?;
-    let service = &mut ctx.accounts.service;
-    service.set_inner(Service {
+    let authority = ctx.accounts.authority.key();
+    let service = Service {
         authority: ctx.accounts.authority.key(),
         slasher,
         destination,
@@ -43,9 +44,17 @@ pub fn handler(
         bump: ctx.bumps.service,
         version: ACCOUNT_VERSION,
         reserved: [0; 32],
-    });
+    };
+    init_account(
+        &ctx.accounts.authority.to_account_info(),
+        &ctx.accounts.service.to_account_info(),
+        &ctx.accounts.system_program.to_account_info(),
+        Service::SPACE,
+        &[Service::SEED, authority.as_ref(), &[ctx.bumps.service]],
+        &service,
+    )?;
     let event = ServiceRegisteredEvent {
-        service: service.key(),
+        service: ctx.accounts.service.key(),
         authority: service.authority,
         slasher,
         destination,

@@ -1,10 +1,12 @@
 //! `request_slash(bps, evidence_hash)`: a linked service's slasher asks to slash an operator's
 //! bucket. From now until the request is executed or vetoed, the bucket takes no delegations,
-//! opens no undelegation tickets, and its tickets neither complete nor cancel.
+//! opens no undelegation tickets, and its tickets neither cancel nor complete — except those
+//! that had already matured when the request came (they were no longer slashable).
 use crate::constants::ACCOUNT_VERSION;
 use crate::error::RestakingError;
 use crate::events::SlashRequestedEvent;
 use crate::math::SafeMath;
+use crate::pda::init_account;
 use crate::state::{Config, OperatorPool, Service, ServiceLink, SlashRequest, SlashStatus};
 use anchor_lang::prelude::*;
 
@@ -24,10 +26,10 @@ pub struct RequestSlash<'info> {
     pub service_link: Box<Account<'info, ServiceLink>>,
     #[account(mut)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
+    /// CHECK: created by this instruction at its PDA (seeds checked here) with
+    /// `pda::init_account`, robust to pre-funding.
     #[account(
-        init,
-        payer = slasher,
-        space = SlashRequest::SPACE,
+        mut,
         seeds = [
             SlashRequest::SEED,
             operator_pool.key().as_ref(),
@@ -36,7 +38,7 @@ pub struct RequestSlash<'info> {
         ],
         bump,
     )]
-    pub slash_request: Box<Account<'info, SlashRequest>>,
+    pub slash_request: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
@@ -51,28 +53,40 @@ pub fn handler(ctx: Context<RequestSlash>, bps: u16, evidence_hash: [u8; 32]) ->
     let bucket = &mut ctx.accounts.operator_pool;
     let nonce = bucket.slash_nonce;
     bucket.slash_nonce = nonce.safe_add(1)?;
-    bucket.pending_slashes = bucket
-        .pending_slashes
-        .checked_add(1)
-        .ok_or(RestakingError::MathOverflow)?;
+    bucket.open_slash(now)?;
     let executable_ts = now
         .checked_add(ctx.accounts.config.slash_veto_secs)
         .ok_or(RestakingError::MathOverflow)?;
-    ctx.accounts.slash_request.set_inner(SlashRequest {
-        operator_pool: bucket.key(),
-        service: ctx.accounts.service.key(),
-        nonce,
-        bps,
-        evidence_hash,
-        requested_ts: now,
-        executable_ts,
-        status: SlashStatus::Pending,
-        seized_active_lst: 0,
-        seized_queued_lst: 0,
-        bump: ctx.bumps.slash_request,
-        version: ACCOUNT_VERSION,
-        reserved: [0; 16],
-    });
+    let service = ctx.accounts.service.key();
+    let bucket_key = bucket.key();
+    init_account(
+        &ctx.accounts.slasher.to_account_info(),
+        &ctx.accounts.slash_request.to_account_info(),
+        &ctx.accounts.system_program.to_account_info(),
+        SlashRequest::SPACE,
+        &[
+            SlashRequest::SEED,
+            bucket_key.as_ref(),
+            service.as_ref(),
+            &nonce.to_le_bytes(),
+            &[ctx.bumps.slash_request],
+        ],
+        &SlashRequest {
+            operator_pool: bucket.key(),
+            service: ctx.accounts.service.key(),
+            nonce,
+            bps,
+            evidence_hash,
+            requested_ts: now,
+            executable_ts,
+            status: SlashStatus::Pending,
+            seized_active_lst: 0,
+            seized_queued_lst: 0,
+            bump: ctx.bumps.slash_request,
+            version: ACCOUNT_VERSION,
+            reserved: [0; 16],
+        },
+    )?;
     let event = SlashRequestedEvent {
         slash_request: ctx.accounts.slash_request.key(),
         operator_pool: bucket.key(),

@@ -23,10 +23,7 @@ pub struct VetoSlash<'info> {
 pub fn handler(ctx: Context<VetoSlash>) -> Result<()> {
     ctx.accounts.slash_request.status = SlashStatus::Vetoed;
     let bucket = &mut ctx.accounts.operator_pool;
-    bucket.pending_slashes = bucket
-        .pending_slashes
-        .checked_sub(1)
-        .ok_or(RestakingError::MathOverflow)?;
+    bucket.close_slash()?;
     let event = SlashVetoedEvent {
         slash_request: ctx.accounts.slash_request.key(),
         operator_pool: bucket.key(),

@@ -3,7 +3,8 @@
 //! returns its LST — cut by any slash since it was opened — from the bucket's queue to the
 //! position's idle holding (pass `operator_pool` and `delegation` for it; the token accounts
 //! are then unused). Never paused: exits cannot be trapped. While a slash is pending on the
-//! bucket, its `Undelegate` tickets wait, so a pending slash cannot be escaped.
+//! bucket, its `Undelegate` tickets that had not matured when it was requested wait, so a
+//! pending slash cannot be escaped; tickets matured before the request leave freely.
 use crate::error::RestakingError;
 use crate::events::WithdrawalCompletedEvent;
 use crate::math::SafeMath;
@@ -98,7 +99,10 @@ pub fn handler(ctx: Context<CompleteWithdrawal>) -> Result<()> {
                 &mut accounts.operator_pool,
                 &mut accounts.delegation,
             )?;
-            require!(!bucket.has_pending_slash(), RestakingError::SlashPending);
+            require!(
+                bucket.ticket_may_leave(ticket.unlock_ts),
+                RestakingError::SlashPending
+            );
             let back = pool.move_queue_to_idle(position, bucket, ticket.shares)?;
             delegation.open_undelegations = delegation
                 .open_undelegations

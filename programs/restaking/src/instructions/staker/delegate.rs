@@ -8,6 +8,7 @@ use crate::constants::{ACCOUNT_VERSION, MAX_REWARD_MINTS, PAUSE_DELEGATIONS};
 use crate::error::RestakingError;
 use crate::events::DelegateEvent;
 use crate::math::SafeMath;
+use crate::pda::{init_account, load, store};
 use crate::rate_source::refresh_rate;
 use crate::reward_streams::{load_indexes, settle_all};
 use crate::state::{Config, Delegation, Operator, OperatorPool, Pool, Position};
@@ -35,14 +36,15 @@ pub struct Delegate<'info> {
         has_one = operator @ RestakingError::WrongDelegation,
     )]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
+    /// CHECK: the position's delegation record for this bucket at its PDA (seeds checked
+    /// here); created on first use with `pda::init_account`, otherwise loaded as a
+    /// `Delegation` (owner and discriminator checked) and written back.
     #[account(
-        init_if_needed,
-        payer = owner,
-        space = Delegation::SPACE,
+        mut,
         seeds = [Delegation::SEED, position.key().as_ref(), operator_pool.key().as_ref()],
         bump,
     )]
-    pub delegation: Box<Account<'info, Delegation>>,
+    pub delegation: UncheckedAccount<'info>,
     /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
     pub system_program: Program<'info, System>,
@@ -71,7 +73,7 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
     let pool = &mut accounts.pool;
     let position = &mut accounts.position;
     let bucket = &mut accounts.operator_pool;
-    let delegation = &mut accounts.delegation;
+    let delegation_info = accounts.delegation.to_account_info();
 
     let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
     let rate = refresh_rate(pool, source.as_ref(), &clock)?;
@@ -79,14 +81,17 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
     pool.harvest_bucket(bucket, rate)?;
     let indexes = load_indexes(bucket, &bucket.key(), ctx.remaining_accounts)?;
 
-    if delegation.position == Pubkey::default() {
+    let is_new = *delegation_info.owner != crate::ID;
+    if is_new {
         let mut reward_checkpoints = [0u128; MAX_REWARD_MINTS];
         for (checkpoint, index) in reward_checkpoints.iter_mut().zip(indexes.iter()) {
             *checkpoint = index.acc_per_share;
         }
-        delegation.set_inner(Delegation {
-            position: position.key(),
-            operator_pool: bucket.key(),
+        let position_key = position.key();
+        let bucket_key = bucket.key();
+        let record = Delegation {
+            position: position_key,
+            operator_pool: bucket_key,
             shares: 0,
             base_acc_checkpoint: bucket.base_acc_per_share,
             unclaimed_base_yield: 0,
@@ -96,24 +101,40 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
             bump: ctx.bumps.delegation,
             version: ACCOUNT_VERSION,
             reserved: [0; 16],
-        });
+        };
+        init_account(
+            &accounts.owner.to_account_info(),
+            &delegation_info,
+            &accounts.system_program.to_account_info(),
+            Delegation::SPACE,
+            &[
+                Delegation::SEED,
+                position_key.as_ref(),
+                bucket_key.as_ref(),
+                &[ctx.bumps.delegation],
+            ],
+            &record,
+        )?;
         position.open_delegations = position
             .open_delegations
             .checked_add(1)
             .ok_or(RestakingError::MathOverflow)?;
         bucket.delegation_count = bucket.delegation_count.safe_add(1)?;
-    } else {
-        settle_all(delegation, bucket, &indexes)?;
+    }
+    let mut delegation: Delegation = load(&delegation_info)?;
+    if !is_new {
+        settle_all(&mut delegation, bucket, &indexes)?;
     }
 
     let moved = pool.move_idle_to_bucket(position, bucket, amount)?;
     delegation.shares = delegation.shares.safe_add(moved.shares)?;
+    store(&delegation_info, &delegation)?;
 
     let event = DelegateEvent {
         pool: pool.key(),
         position: position.key(),
         operator_pool: bucket.key(),
-        delegation: delegation.key(),
+        delegation: delegation_info.key(),
         lst: amount,
         shares: moved.shares,
         principal: moved.principal,

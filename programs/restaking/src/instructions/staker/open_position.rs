@@ -2,6 +2,7 @@
 use crate::constants::ACCOUNT_VERSION;
 use crate::events::PositionOpenedEvent;
 use crate::math::SafeMath;
+use crate::pda::init_account;
 use crate::state::{Pool, Position};
 use anchor_lang::prelude::*;
 
@@ -13,34 +14,47 @@ pub struct OpenPosition<'info> {
     pub owner: Signer<'info>,
     #[account(mut)]
     pub pool: Account<'info, Pool>,
+    /// CHECK: created by this instruction at its PDA (seeds checked here) with
+    /// `pda::init_account`, robust to pre-funding.
     #[account(
-        init,
-        payer = owner,
-        space = Position::SPACE,
+        mut,
         seeds = [Position::SEED, pool.key().as_ref(), owner.key().as_ref()],
         bump,
     )]
-    pub position: Account<'info, Position>,
+    pub position: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
 pub fn handler(ctx: Context<OpenPosition>) -> Result<()> {
     let pool = &mut ctx.accounts.pool;
     pool.position_count = pool.position_count.safe_add(1)?;
-    ctx.accounts.position.set_inner(Position {
-        pool: pool.key(),
-        owner: ctx.accounts.owner.key(),
-        lien_holder: Pubkey::default(),
-        idle_lst: 0,
-        idle_principal: 0,
-        unclaimed_yield: 0,
-        ticket_nonce: 0,
-        open_tickets: 0,
-        open_delegations: 0,
-        bump: ctx.bumps.position,
-        version: ACCOUNT_VERSION,
-        reserved: [0; 32],
-    });
+    let owner = ctx.accounts.owner.key();
+    init_account(
+        &ctx.accounts.owner.to_account_info(),
+        &ctx.accounts.position.to_account_info(),
+        &ctx.accounts.system_program.to_account_info(),
+        Position::SPACE,
+        &[
+            Position::SEED,
+            pool.key().as_ref(),
+            owner.as_ref(),
+            &[ctx.bumps.position],
+        ],
+        &Position {
+            pool: pool.key(),
+            owner: ctx.accounts.owner.key(),
+            lien_holder: Pubkey::default(),
+            idle_lst: 0,
+            idle_principal: 0,
+            unclaimed_yield: 0,
+            ticket_nonce: 0,
+            open_tickets: 0,
+            open_delegations: 0,
+            bump: ctx.bumps.position,
+            version: ACCOUNT_VERSION,
+            reserved: [0; 32],
+        },
+    )?;
     emit_cpi!(PositionOpenedEvent {
         pool: pool.key(),
         position: ctx.accounts.position.key(),

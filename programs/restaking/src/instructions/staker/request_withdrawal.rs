@@ -4,6 +4,7 @@ use crate::constants::{ACCOUNT_VERSION, MAX_OPEN_TICKETS};
 use crate::error::RestakingError;
 use crate::events::WithdrawalRequestedEvent;
 use crate::math::SafeMath;
+use crate::pda::init_account;
 use crate::rate_source::refresh_rate;
 use crate::state::{Pool, Position, TicketKind, WithdrawalTicket};
 use anchor_lang::prelude::*;
@@ -24,10 +25,10 @@ pub struct RequestWithdrawal<'info> {
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
+    /// CHECK: created by this instruction at its PDA (seeds checked here) with
+    /// `pda::init_account`, robust to pre-funding.
     #[account(
-        init,
-        payer = owner,
-        space = WithdrawalTicket::SPACE,
+        mut,
         seeds = [
             WithdrawalTicket::SEED,
             position.key().as_ref(),
@@ -35,7 +36,7 @@ pub struct RequestWithdrawal<'info> {
         ],
         bump,
     )]
-    pub ticket: Box<Account<'info, WithdrawalTicket>>,
+    pub ticket: UncheckedAccount<'info>,
     /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
     pub system_program: Program<'info, System>,
@@ -87,20 +88,33 @@ pub fn handler(ctx: Context<RequestWithdrawal>, amount: u64) -> Result<()> {
         .unix_timestamp
         .checked_add(pool.withdrawal_delay_secs)
         .ok_or(RestakingError::MathOverflow)?;
-    accounts.ticket.set_inner(WithdrawalTicket {
-        position: position.key(),
-        operator_pool: Pubkey::default(),
-        kind: TicketKind::Withdraw,
-        nonce,
-        lst: amount,
-        shares: 0,
-        principal,
-        requested_ts: clock.unix_timestamp,
-        unlock_ts,
-        bump: ctx.bumps.ticket,
-        version: ACCOUNT_VERSION,
-        reserved: [0; 16],
-    });
+    let position_key = position.key();
+    init_account(
+        &accounts.owner.to_account_info(),
+        &accounts.ticket.to_account_info(),
+        &accounts.system_program.to_account_info(),
+        WithdrawalTicket::SPACE,
+        &[
+            WithdrawalTicket::SEED,
+            position_key.as_ref(),
+            &nonce.to_le_bytes(),
+            &[ctx.bumps.ticket],
+        ],
+        &WithdrawalTicket {
+            position: position.key(),
+            operator_pool: Pubkey::default(),
+            kind: TicketKind::Withdraw,
+            nonce,
+            lst: amount,
+            shares: 0,
+            principal,
+            requested_ts: clock.unix_timestamp,
+            unlock_ts,
+            bump: ctx.bumps.ticket,
+            version: ACCOUNT_VERSION,
+            reserved: [0; 16],
+        },
+    )?;
 
     let event = WithdrawalRequestedEvent {
         pool: pool.key(),

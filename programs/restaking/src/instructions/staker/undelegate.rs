@@ -8,6 +8,7 @@ use crate::error::RestakingError;
 use crate::events::UndelegationRequestedEvent;
 use crate::instructions::staker::request_withdrawal::require_lien_signature;
 use crate::math::SafeMath;
+use crate::pda::init_account;
 use crate::rate_source::refresh_rate;
 use crate::reward_streams::{load_indexes, settle_all};
 use crate::state::{Delegation, OperatorPool, Pool, Position, TicketKind, WithdrawalTicket};
@@ -37,10 +38,10 @@ pub struct Undelegate<'info> {
         has_one = operator_pool @ RestakingError::WrongDelegation,
     )]
     pub delegation: Box<Account<'info, Delegation>>,
+    /// CHECK: created by this instruction at its PDA (seeds checked here) with
+    /// `pda::init_account`, robust to pre-funding.
     #[account(
-        init,
-        payer = owner,
-        space = WithdrawalTicket::SPACE,
+        mut,
         seeds = [
             WithdrawalTicket::SEED,
             position.key().as_ref(),
@@ -48,7 +49,7 @@ pub struct Undelegate<'info> {
         ],
         bump,
     )]
-    pub ticket: Box<Account<'info, WithdrawalTicket>>,
+    pub ticket: UncheckedAccount<'info>,
     /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
     pub system_program: Program<'info, System>,
@@ -106,20 +107,33 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
         .unix_timestamp
         .checked_add(pool.withdrawal_delay_secs)
         .ok_or(RestakingError::MathOverflow)?;
-    accounts.ticket.set_inner(WithdrawalTicket {
-        position: position.key(),
-        operator_pool: bucket.key(),
-        kind: TicketKind::Undelegate,
-        nonce,
-        lst: out.lst,
-        shares: queue_shares,
-        principal: out.principal,
-        requested_ts: clock.unix_timestamp,
-        unlock_ts,
-        bump: ctx.bumps.ticket,
-        version: ACCOUNT_VERSION,
-        reserved: [0; 16],
-    });
+    let position_key = position.key();
+    init_account(
+        &accounts.owner.to_account_info(),
+        &accounts.ticket.to_account_info(),
+        &accounts.system_program.to_account_info(),
+        WithdrawalTicket::SPACE,
+        &[
+            WithdrawalTicket::SEED,
+            position_key.as_ref(),
+            &nonce.to_le_bytes(),
+            &[ctx.bumps.ticket],
+        ],
+        &WithdrawalTicket {
+            position: position.key(),
+            operator_pool: bucket.key(),
+            kind: TicketKind::Undelegate,
+            nonce,
+            lst: out.lst,
+            shares: queue_shares,
+            principal: out.principal,
+            requested_ts: clock.unix_timestamp,
+            unlock_ts,
+            bump: ctx.bumps.ticket,
+            version: ACCOUNT_VERSION,
+            reserved: [0; 16],
+        },
+    )?;
 
     let event = UndelegationRequestedEvent {
         pool: pool.key(),
