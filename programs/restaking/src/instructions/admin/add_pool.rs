@@ -28,7 +28,10 @@ pub struct AddPool<'info> {
     pub admin: Signer<'info>,
     #[account(mut, has_one = admin @ RestakingError::Unauthorized)]
     pub config: Account<'info, Config>,
-    #[account(mint::token_program = token_program)]
+    #[account(
+        constraint = *lst_mint.to_account_info().owner == token_program.key()
+            @ RestakingError::InvalidTokenProgram,
+    )]
     pub lst_mint: InterfaceAccount<'info, Mint>,
     /// CHECK: created by this instruction at its PDA (seeds checked here) with
     /// `pda::init_account`, robust to pre-funding.

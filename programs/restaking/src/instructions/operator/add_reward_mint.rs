@@ -20,7 +20,10 @@ pub struct AddRewardMint<'info> {
     pub operator: Box<Account<'info, Operator>>,
     #[account(mut, has_one = operator @ RestakingError::WrongDelegation)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
-    #[account(mint::token_program = token_program)]
+    #[account(
+        constraint = *reward_mint.to_account_info().owner == token_program.key()
+            @ RestakingError::InvalidTokenProgram,
+    )]
     pub reward_mint: Box<InterfaceAccount<'info, Mint>>,
     /// CHECK: created by this instruction at its PDA (seeds checked here) with
     /// `pda::init_account`, robust to pre-funding.

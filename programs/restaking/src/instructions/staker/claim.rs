@@ -1,4 +1,6 @@
-//! `claim`: settles the position's yield in one instruction (SPEC §3 "Claim"), never paused.
+//! `claim`: settles the position's yield in one instruction (SPEC §3 "Claim"). Never paused,
+//! and never blocked by a stale rate: earned yield and rewards are paid; only new stripping
+//! waits for a fresh rate.
 //!
 //! Base-yield leg, paid in the LST with one transfer: the idle holding is stripped at the fresh
 //! rate, and — when `operator_pool` and `delegation` are passed — the bucket is harvested and
@@ -65,9 +67,17 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
     let pool = &mut accounts.pool;
     let position = &mut accounts.position;
 
+    // A stale rate only stops new stripping: yield already stripped (and every reward) is
+    // earned and is paid regardless. A wrong or malformed source still fails.
     let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
-    let rate = refresh_rate(pool, source.as_ref(), &clock)?;
-    pool.strip_idle(position, rate)?;
+    let fresh_rate = match refresh_rate(pool, source.as_ref(), &clock) {
+        Ok(rate) => Some(rate),
+        Err(e) if e == RestakingError::StaleRate.into() => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(rate) = fresh_rate {
+        pool.strip_idle(position, rate)?;
+    }
     let mut base_yield = position.take_yield();
     let mut rewards = Vec::new();
 
@@ -81,7 +91,9 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
                 bucket.key(),
                 RestakingError::WrongDelegation
             );
-            pool.harvest_bucket(bucket, rate)?;
+            if let Some(rate) = fresh_rate {
+                pool.harvest_bucket(bucket, rate)?;
+            }
             delegation.settle_base(bucket)?;
             let owed = core::mem::take(&mut delegation.unclaimed_base_yield);
             bucket.unclaimed_base_yield = bucket.unclaimed_base_yield.safe_sub(owed)?;
@@ -123,7 +135,7 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
         destination: accounts.owner_lst_account.key(),
         base_yield_lst: base_yield,
         rewards,
-        rate,
+        rate: pool.rate,
         pool_total_unclaimed_yield: pool.total_unclaimed_yield,
     };
     emit_cpi!(event);
