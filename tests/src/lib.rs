@@ -1001,3 +1001,17 @@ impl Env {
             .await;
     }
 }
+
+impl Env {
+    /// Takes the bank's latest blockhash for the next transactions. The fixture signs with the
+    /// blockhash it started with, which expires after 150 simulated slots; a test sending
+    /// transactions for longer calls this now and then.
+    pub async fn refresh_blockhash(&mut self) {
+        self.ctx.last_blockhash = self
+            .ctx
+            .banks_client
+            .get_latest_blockhash()
+            .await
+            .expect("latest blockhash");
+    }
+}
