@@ -66,6 +66,30 @@ impl Position {
         Ok(principal)
     }
 
+    /// Takes the next ticket nonce and counts the ticket open; returns the nonce.
+    pub fn open_ticket(&mut self) -> Result<u64> {
+        require!(
+            self.open_tickets < crate::constants::MAX_OPEN_TICKETS,
+            RestakingError::TooManyTickets
+        );
+        let nonce = self.ticket_nonce;
+        self.ticket_nonce = nonce.safe_add(1)?;
+        self.open_tickets = self
+            .open_tickets
+            .checked_add(1)
+            .ok_or(RestakingError::MathOverflow)?;
+        Ok(nonce)
+    }
+
+    /// Counts a ticket closed (completed or cancelled).
+    pub fn close_ticket(&mut self) -> Result<()> {
+        self.open_tickets = self
+            .open_tickets
+            .checked_sub(1)
+            .ok_or(RestakingError::MathOverflow)?;
+        Ok(())
+    }
+
     /// Takes all unclaimed yield; returns it.
     pub fn take_yield(&mut self) -> u64 {
         core::mem::take(&mut self.unclaimed_yield)

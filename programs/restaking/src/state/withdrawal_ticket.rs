@@ -2,9 +2,12 @@
 use anchor_lang::prelude::*;
 
 /// What a ticket withdraws from.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, PartialEq, Eq, InitSpace, Debug)]
+#[derive(
+    AnchorSerialize, AnchorDeserialize, Clone, Copy, PartialEq, Eq, InitSpace, Debug, Default,
+)]
 pub enum TicketKind {
     /// Idle LST queued for `complete_withdrawal`; earns nothing while queued.
+    #[default]
     Withdraw,
     /// Bucket shares queued to return to idle; stays slashable until it matures.
     Undelegate,
@@ -12,7 +15,7 @@ pub enum TicketKind {
 
 /// A queued exit. PDA `["ticket", position, nonce_le_bytes]`.
 #[account]
-#[derive(InitSpace, Debug)]
+#[derive(InitSpace, Debug, Default)]
 pub struct WithdrawalTicket {
     pub position: Pubkey,
     /// Operator bucket of an `Undelegate` ticket; default key for `Withdraw`.

@@ -50,10 +50,7 @@ pub fn handler(ctx: Context<CancelWithdrawal>) -> Result<()> {
 
     let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
     let rate = refresh_rate(pool, source.as_ref(), &clock)?;
-    position.open_tickets = position
-        .open_tickets
-        .checked_sub(1)
-        .ok_or(RestakingError::MathOverflow)?;
+    position.close_ticket()?;
 
     let (lst, principal) = match ticket.kind {
         TicketKind::Withdraw => {

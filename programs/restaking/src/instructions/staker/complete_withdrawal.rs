@@ -72,10 +72,7 @@ pub fn handler(ctx: Context<CompleteWithdrawal>) -> Result<()> {
     let ticket = &accounts.ticket;
     let pool = &mut accounts.pool;
     let position = &mut accounts.position;
-    position.open_tickets = position
-        .open_tickets
-        .checked_sub(1)
-        .ok_or(RestakingError::MathOverflow)?;
+    position.close_ticket()?;
 
     let (lst, destination) = match ticket.kind {
         TicketKind::Withdraw => {

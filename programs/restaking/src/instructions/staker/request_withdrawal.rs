@@ -1,6 +1,6 @@
 //! `request_withdrawal(amount)`: moves idle LST into a `Withdraw` ticket that unlocks after the
 //! pool's withdrawal delay. The ticket earns nothing while queued.
-use crate::constants::{ACCOUNT_VERSION, MAX_OPEN_TICKETS};
+use crate::constants::ACCOUNT_VERSION;
 use crate::error::RestakingError;
 use crate::events::WithdrawalRequestedEvent;
 use crate::math::SafeMath;
@@ -46,12 +46,51 @@ impl RequestWithdrawal<'_> {
     fn validate(&self, amount: u64) -> Result<()> {
         require!(amount > 0, RestakingError::ZeroAmount);
         require_lien_signature(&self.position, self.lien_holder.as_ref())?;
-        require!(
-            self.position.open_tickets < MAX_OPEN_TICKETS,
-            RestakingError::TooManyTickets
-        );
         Ok(())
     }
+}
+
+/// The accounts that create a ticket.
+pub struct TicketAccounts<'a, 'info> {
+    pub payer: &'a AccountInfo<'info>,
+    pub ticket: &'a AccountInfo<'info>,
+    pub system_program: &'a AccountInfo<'info>,
+    pub bump: u8,
+}
+
+/// Opens ticket number `position.ticket_nonce` for `ticket` (its kind, bucket and amounts; the
+/// nonce, times and bump are filled in here), unlocking `delay_secs` after `now`. Returns it.
+pub fn create_ticket(
+    accounts: TicketAccounts,
+    position: &mut Account<Position>,
+    now: i64,
+    delay_secs: i64,
+    mut ticket: WithdrawalTicket,
+) -> Result<WithdrawalTicket> {
+    let nonce = position.open_ticket()?;
+    let position_key = position.key();
+    ticket.position = position_key;
+    ticket.nonce = nonce;
+    ticket.requested_ts = now;
+    ticket.unlock_ts = now
+        .checked_add(delay_secs)
+        .ok_or(RestakingError::MathOverflow)?;
+    ticket.bump = accounts.bump;
+    ticket.version = ACCOUNT_VERSION;
+    init_account(
+        accounts.payer,
+        accounts.ticket,
+        accounts.system_program,
+        WithdrawalTicket::SPACE,
+        &[
+            WithdrawalTicket::SEED,
+            position_key.as_ref(),
+            &nonce.to_le_bytes(),
+            &[accounts.bump],
+        ],
+        &ticket,
+    )?;
+    Ok(ticket)
 }
 
 /// With a lien set, the holder named in the position must have signed.
@@ -75,44 +114,24 @@ pub fn handler(ctx: Context<RequestWithdrawal>, amount: u64) -> Result<()> {
     pool.strip_idle(position, rate)?;
 
     let principal = position.remove_idle(amount)?;
-    let nonce = position.ticket_nonce;
-    position.ticket_nonce = nonce.safe_add(1)?;
-    position.open_tickets = position
-        .open_tickets
-        .checked_add(1)
-        .ok_or(RestakingError::MathOverflow)?;
     pool.total_idle_lst = pool.total_idle_lst.safe_sub(amount)?;
     pool.total_ticket_lst = pool.total_ticket_lst.safe_add(amount)?;
 
-    let unlock_ts = clock
-        .unix_timestamp
-        .checked_add(pool.withdrawal_delay_secs)
-        .ok_or(RestakingError::MathOverflow)?;
-    let position_key = position.key();
-    init_account(
-        &accounts.owner.to_account_info(),
-        &accounts.ticket.to_account_info(),
-        &accounts.system_program.to_account_info(),
-        WithdrawalTicket::SPACE,
-        &[
-            WithdrawalTicket::SEED,
-            position_key.as_ref(),
-            &nonce.to_le_bytes(),
-            &[ctx.bumps.ticket],
-        ],
-        &WithdrawalTicket {
-            position: position.key(),
-            operator_pool: Pubkey::default(),
-            kind: TicketKind::Withdraw,
-            nonce,
-            lst: amount,
-            shares: 0,
-            principal,
-            requested_ts: clock.unix_timestamp,
-            unlock_ts,
+    let ticket = create_ticket(
+        TicketAccounts {
+            payer: &accounts.owner.to_account_info(),
+            ticket: &accounts.ticket.to_account_info(),
+            system_program: &accounts.system_program.to_account_info(),
             bump: ctx.bumps.ticket,
-            version: ACCOUNT_VERSION,
-            reserved: [0; 16],
+        },
+        position,
+        clock.unix_timestamp,
+        pool.withdrawal_delay_secs,
+        WithdrawalTicket {
+            kind: TicketKind::Withdraw,
+            lst: amount,
+            principal,
+            ..WithdrawalTicket::default()
         },
     )?;
 
@@ -120,10 +139,10 @@ pub fn handler(ctx: Context<RequestWithdrawal>, amount: u64) -> Result<()> {
         pool: pool.key(),
         position: position.key(),
         ticket: accounts.ticket.key(),
-        nonce,
+        nonce: ticket.nonce,
         lst: amount,
         principal,
-        unlock_ts,
+        unlock_ts: ticket.unlock_ts,
         position_idle_lst: position.idle_lst,
         pool_total_ticket_lst: pool.total_ticket_lst,
     };

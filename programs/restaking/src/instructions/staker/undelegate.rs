@@ -3,12 +3,12 @@
 //! matures; `complete_withdrawal` then returns it to the position's idle holding.
 //!
 //! Remaining accounts: every `RewardIndex` of the bucket, in slot order.
-use crate::constants::{ACCOUNT_VERSION, MAX_OPEN_TICKETS};
 use crate::error::RestakingError;
 use crate::events::UndelegationRequestedEvent;
-use crate::instructions::staker::request_withdrawal::require_lien_signature;
+use crate::instructions::staker::request_withdrawal::{
+    create_ticket, require_lien_signature, TicketAccounts,
+};
 use crate::math::SafeMath;
-use crate::pda::init_account;
 use crate::rate_source::refresh_rate;
 use crate::reward_streams::{load_indexes, settle_all};
 use crate::state::{Delegation, OperatorPool, Pool, Position, TicketKind, WithdrawalTicket};
@@ -67,10 +67,6 @@ impl Undelegate<'_> {
             !self.operator_pool.has_pending_slash(),
             RestakingError::SlashPending
         );
-        require!(
-            self.position.open_tickets < MAX_OPEN_TICKETS,
-            RestakingError::TooManyTickets
-        );
         Ok(())
     }
 }
@@ -96,42 +92,23 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
         .open_undelegations
         .checked_add(1)
         .ok_or(RestakingError::MathOverflow)?;
-    let nonce = position.ticket_nonce;
-    position.ticket_nonce = nonce.safe_add(1)?;
-    position.open_tickets = position
-        .open_tickets
-        .checked_add(1)
-        .ok_or(RestakingError::MathOverflow)?;
-
-    let unlock_ts = clock
-        .unix_timestamp
-        .checked_add(pool.withdrawal_delay_secs)
-        .ok_or(RestakingError::MathOverflow)?;
-    let position_key = position.key();
-    init_account(
-        &accounts.owner.to_account_info(),
-        &accounts.ticket.to_account_info(),
-        &accounts.system_program.to_account_info(),
-        WithdrawalTicket::SPACE,
-        &[
-            WithdrawalTicket::SEED,
-            position_key.as_ref(),
-            &nonce.to_le_bytes(),
-            &[ctx.bumps.ticket],
-        ],
-        &WithdrawalTicket {
-            position: position.key(),
-            operator_pool: bucket.key(),
+    let ticket = create_ticket(
+        TicketAccounts {
+            payer: &accounts.owner.to_account_info(),
+            ticket: &accounts.ticket.to_account_info(),
+            system_program: &accounts.system_program.to_account_info(),
+            bump: ctx.bumps.ticket,
+        },
+        position,
+        clock.unix_timestamp,
+        pool.withdrawal_delay_secs,
+        WithdrawalTicket {
             kind: TicketKind::Undelegate,
-            nonce,
+            operator_pool: bucket.key(),
             lst: out.lst,
             shares: queue_shares,
             principal: out.principal,
-            requested_ts: clock.unix_timestamp,
-            unlock_ts,
-            bump: ctx.bumps.ticket,
-            version: ACCOUNT_VERSION,
-            reserved: [0; 16],
+            ..WithdrawalTicket::default()
         },
     )?;
 
@@ -143,7 +120,7 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
         shares,
         lst: out.lst,
         principal: out.principal,
-        unlock_ts,
+        unlock_ts: ticket.unlock_ts,
         delegation_shares: delegation.shares,
         bucket_total_shares: bucket.total_shares,
         bucket_queued_lst: bucket.queued_lst,
