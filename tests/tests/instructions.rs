@@ -7,11 +7,6 @@
 //! - `DivisionByZero`: no division can see a zero divisor (rates are validated non-zero before
 //!   use, `rate_from_ratio` rejects a zero denominator with `InvalidRate`, share math divides
 //!   by totals it checked non-zero).
-//! - `InvalidTokenAccountOwner`, `WrongTicketKind`, `NotServiceAuthority`: declared, but no
-//!   instruction returns them.
-//!
-//! Tests marked `#[ignore = "BUG: ..."]` assert what SPEC requires and fail on the current
-//! program; run them with `-- --ignored`.
 #![allow(clippy::arithmetic_side_effects)]
 
 use anchor_lang::error::ErrorCode as Anchor;
@@ -22,12 +17,9 @@ use restaking::constants::*;
 use restaking::error::RestakingError;
 use restaking::state::{Config, Pool, Position, RateSource, TicketKind, WithdrawalTicket};
 use restaking_tests::client::{self, PoolKeys, UpdateConfigArgs, UpdatePoolArgs};
-use restaking_tests::solana_sdk::instruction::InstructionError;
 use restaking_tests::solana_sdk::pubkey::Pubkey;
 use restaking_tests::solana_sdk::signature::{Keypair, Signer};
-use restaking_tests::solana_sdk::transaction::TransactionError;
 use restaking_tests::*;
-use solana_program_test::BanksClientError;
 
 // ---- helpers -----------------------------------------------------------------------------
 
@@ -90,29 +82,6 @@ async fn fails_code(
         env.snapshot(watched).await,
         before,
         "error {code} changed state"
-    );
-}
-
-/// [`fails`] for a runtime error that carries no custom code.
-async fn fails_ix(
-    env: &mut Env,
-    ixs: &[Instruction],
-    signers: &[&Keypair],
-    watched: &[Pubkey],
-    expected: InstructionError,
-) {
-    let before = env.snapshot(watched).await;
-    let result = env.send(ixs, signers).await;
-    match &result {
-        Err(BanksClientError::TransactionError(TransactionError::InstructionError(_, e))) => {
-            assert_eq!(*e, expected, "got {result:?}")
-        }
-        _ => panic!("expected {expected:?}, got {result:?}"),
-    }
-    assert_eq!(
-        env.snapshot(watched).await,
-        before,
-        "{expected:?} changed state"
     );
 }
 

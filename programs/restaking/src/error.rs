@@ -60,8 +60,6 @@ pub enum RestakingError {
     InvalidVault,
     #[msg("Token program does not match the mint's owner")]
     InvalidTokenProgram,
-    #[msg("Token account does not belong to the signer")]
-    InvalidTokenAccountOwner,
     #[msg("Source token account holds less than the amount")]
     InsufficientFunds,
     #[msg("Nothing was received by the vault")]
@@ -134,8 +132,6 @@ pub enum RestakingError {
     InvalidTreasuryAccount,
 
     // --- services and slashing ---------------------------------------------------------------
-    #[msg("Signer is not the service's authority")]
-    NotServiceAuthority,
     #[msg("Signer is not the service's slasher")]
     NotSlasher,
     #[msg("Signer is not the guardian")]
@@ -158,8 +154,6 @@ pub enum RestakingError {
     PositionNotEmpty,
     #[msg("Withdrawal ticket has not matured yet")]
     TicketNotMatured,
-    #[msg("Withdrawal ticket is of the wrong kind for this instruction")]
-    WrongTicketKind,
     #[msg("Too many open withdrawal tickets on this position")]
     TooManyTickets,
 }

@@ -31,6 +31,9 @@ pub fn shares_for_lst(lst: u64, total_shares: u64, total_lst: u64) -> Result<u64
 /// them when `shares == total_shares`.
 pub fn assets_for_shares(shares: u64, total_shares: u64, total_assets: u64) -> Result<u64> {
     require!(shares <= total_shares, RestakingError::InsufficientShares);
+    if shares == 0 {
+        return Ok(0);
+    }
     if shares == total_shares {
         return Ok(total_assets);
     }

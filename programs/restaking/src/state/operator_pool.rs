@@ -1,7 +1,8 @@
 //! `OperatorPool`: an operator's stake bucket in one pool, and its share arithmetic.
 use crate::constants::MAX_REWARD_MINTS;
 use crate::math::{
-    assets_for_shares, index_increment, shares_for_lst, strippable_yield, SafeMath, BASE_ACC_SCALE,
+    assets_for_shares, index_increment, shares_for_lst, strippable_yield, value_of_lst_floor,
+    SafeMath, BASE_ACC_SCALE,
 };
 use anchor_lang::prelude::*;
 
@@ -76,10 +77,14 @@ impl OperatorPool {
         Ok(y)
     }
 
-    /// Adds `lst` to the active shares; returns what was minted. The principal credited to the
-    /// bucket keeps every share's principal-per-LST equal: the bucket's own ratio (rounded up)
-    /// once it has shares, the LST's own principal in an empty bucket.
-    pub fn add_active(&mut self, lst: u64, principal_if_empty: u64) -> Result<Moved> {
+    /// Adds `lst` to the active shares at `rate`; returns what was minted.
+    ///
+    /// The principal credited keeps every share's principal-per-LST equal and fair to both
+    /// sides: in an empty bucket, the LST's own principal; otherwise the larger of the bucket's
+    /// own principal per LST (rounded up: a bucket in loss does not let a newcomer's gains
+    /// refill it) and the LST's current value (a bucket holding unstrippable rounding yield
+    /// does not book a newcomer's principal below what it is worth).
+    pub fn add_active(&mut self, lst: u64, principal_if_empty: u64, rate: u128) -> Result<Moved> {
         if self.total_shares == 0 {
             // Leftover rounding dust of earlier holders is forfeited, not inherited.
             self.total_lst = 0;
@@ -89,11 +94,12 @@ impl OperatorPool {
         let principal = if self.total_shares == 0 {
             principal_if_empty
         } else {
-            crate::math::to_u64(
+            let at_bucket_ratio = crate::math::to_u64(
                 u128::from(lst)
                     .safe_mul(u128::from(self.total_principal))?
                     .safe_div_ceil(u128::from(self.total_lst))?,
-            )?
+            )?;
+            at_bucket_ratio.max(value_of_lst_floor(lst, rate)?)
         };
         self.total_shares = self.total_shares.safe_add(shares)?;
         self.total_lst = self.total_lst.safe_add(lst)?;
@@ -236,8 +242,8 @@ mod tests {
     #[test]
     fn harvest_strips_into_index() {
         let mut b = bucket();
-        b.add_active(100, 100).unwrap();
-        b.add_active(300, 300).unwrap();
+        b.add_active(100, 100, RATE_SCALE).unwrap();
+        b.add_active(300, 300, RATE_SCALE).unwrap();
         assert_eq!(b.harvest(RATE_SCALE * 2).unwrap(), 200);
         assert_eq!(
             (b.total_lst, b.total_principal, b.total_shares),
@@ -249,8 +255,8 @@ mod tests {
     #[test]
     fn newcomer_in_a_losing_bucket_takes_the_bucket_ratio() {
         let mut b = bucket();
-        b.add_active(100, 100).unwrap(); // entered at 1.0; the rate then fell
-        let m = b.add_active(100, 90).unwrap();
+        b.add_active(100, 100, RATE_SCALE).unwrap(); // entered at 1.0; the rate then fell
+        let m = b.add_active(100, 90, RATE_SCALE * 9 / 10).unwrap();
         assert_eq!(
             m.principal, 100,
             "credited at the bucket's principal per LST"
@@ -259,9 +265,21 @@ mod tests {
     }
 
     #[test]
+    fn newcomer_to_a_bucket_with_unstrippable_yield_keeps_their_value() {
+        let mut b = bucket();
+        b.add_active(1, 1, RATE_SCALE).unwrap(); // 1 unit at 1.0; at 1.5 nothing strips
+        assert_eq!(b.harvest(RATE_SCALE * 3 / 2).unwrap(), 0);
+        let m = b.add_active(100, 150, RATE_SCALE * 3 / 2).unwrap();
+        assert_eq!(
+            m.principal, 150,
+            "credited at its value, not the bucket's stale ratio"
+        );
+    }
+
+    #[test]
     fn queue_round_trip() {
         let mut b = bucket();
-        b.add_active(100, 100).unwrap();
+        b.add_active(100, 100, RATE_SCALE).unwrap();
         let out = b.remove_active(40).unwrap();
         let q = b.enqueue(out.lst, out.principal).unwrap();
         let back = b.dequeue(q).unwrap();

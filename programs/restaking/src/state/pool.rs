@@ -146,10 +146,11 @@ impl Pool {
         position: &mut Position,
         bucket: &mut OperatorPool,
         lst: u64,
+        rate: u128,
     ) -> Result<Moved> {
         let idle_principal = position.remove_idle(lst)?;
         self.forfeit_active_dust(bucket)?;
-        let moved = bucket.add_active(lst, idle_principal)?;
+        let moved = bucket.add_active(lst, idle_principal, rate)?;
         require!(moved.shares > 0, RestakingError::ZeroShares);
         // A share backed by no principal would be stripped to nothing at the next harvest and
         // leave the bucket with shares but no LST (`BucketDepleted`): refuse worthless LST.
@@ -171,13 +172,21 @@ impl Pool {
         shares: u64,
     ) -> Result<(Moved, u64)> {
         let out = bucket.remove_active(shares)?;
+        self.total_bucket_lst = self.total_bucket_lst.safe_sub(out.lst)?;
+        if out.lst == 0 {
+            // Shares a slash left worth nothing (the bucket holds no LST at all) still leave,
+            // so the delegation can close: their ticket queues nothing, and what principal they
+            // carried goes with them. Elsewhere a share too small to redeem is refused.
+            require!(bucket.total_lst == 0, RestakingError::ZeroShares);
+            self.total_principal = self.total_principal.safe_sub(out.principal)?;
+            return Ok((out, 0));
+        }
         if bucket.queued_shares == 0 {
             self.total_queued_lst = self.total_queued_lst.safe_sub(bucket.queued_lst)?;
             self.total_principal = self.total_principal.safe_sub(bucket.queued_principal)?;
         }
         let queue_shares = bucket.enqueue(out.lst, out.principal)?;
         require!(queue_shares > 0, RestakingError::ZeroShares);
-        self.total_bucket_lst = self.total_bucket_lst.safe_sub(out.lst)?;
         self.total_queued_lst = self.total_queued_lst.safe_add(out.lst)?;
         Ok((out, queue_shares))
     }
@@ -202,10 +211,11 @@ impl Pool {
         &mut self,
         bucket: &mut OperatorPool,
         queue_shares: u64,
+        rate: u128,
     ) -> Result<Moved> {
         let back = bucket.dequeue(queue_shares)?;
         self.forfeit_active_dust(bucket)?;
-        let moved = bucket.add_active(back.lst, back.principal)?;
+        let moved = bucket.add_active(back.lst, back.principal, rate)?;
         require!(moved.shares > 0, RestakingError::ZeroShares);
         require!(moved.principal > 0, RestakingError::ZeroValue);
         self.total_queued_lst = self.total_queued_lst.safe_sub(back.lst)?;

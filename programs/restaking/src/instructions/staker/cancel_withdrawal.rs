@@ -75,7 +75,7 @@ pub fn handler(ctx: Context<CancelWithdrawal>) -> Result<()> {
             pool.harvest_bucket(bucket, rate)?;
             let indexes = load_indexes(bucket, &ticket.operator_pool, ctx.remaining_accounts)?;
             settle_all(delegation, bucket, &indexes)?;
-            let moved = pool.move_queue_to_bucket(bucket, ticket.shares)?;
+            let moved = pool.move_queue_to_bucket(bucket, ticket.shares, rate)?;
             delegation.shares = delegation.shares.safe_add(moved.shares)?;
             delegation.open_undelegations = delegation
                 .open_undelegations

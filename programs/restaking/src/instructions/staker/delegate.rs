@@ -126,7 +126,7 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
         settle_all(&mut delegation, bucket, &indexes)?;
     }
 
-    let moved = pool.move_idle_to_bucket(position, bucket, amount)?;
+    let moved = pool.move_idle_to_bucket(position, bucket, amount, rate)?;
     delegation.shares = delegation.shares.safe_add(moved.shares)?;
     store(&delegation_info, &delegation)?;
 
