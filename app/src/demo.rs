@@ -228,7 +228,10 @@ pub async fn run() -> DemoResult {
         "8. Bob undelegates a third; 7 days later it is idle and he asks to withdraw it",
     )
     .await;
-    println!("   Bob's withdrawal ticket holds {} LST until its delay ends", lst(idle));
+    println!(
+        "   Bob's withdrawal ticket holds {} LST until its delay ends",
+        lst(idle)
+    );
 
     env.advance_time(WITHDRAWAL_DELAY - 1).await;
     let early = env.complete_withdrawal(&pool, &bob, withdrawal).await;
