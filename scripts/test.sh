@@ -9,6 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+# The embedded bank logs every instruction at debug level unless told otherwise.
+export RUST_LOG="${RUST_LOG:-error}"
+
 started=$SECONDS
 
 if cargo fmt --version >/dev/null 2>&1; then
