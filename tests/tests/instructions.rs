@@ -30,8 +30,7 @@ fn assert_state<T: std::fmt::Debug>(actual: &T, expected: &T) {
     assert_eq!(format!("{actual:#?}"), format!("{expected:#?}"));
 }
 
-/// Sends `ixs` signed by `signers`, asserts it fails with `expected`, and that no account in
-/// `watched` changed (lamports, owner and data).
+/// [`Env::fails`]: sends `ixs`, asserts the named error and that nothing in `watched` changed.
 async fn fails(
     env: &mut Env,
     ixs: &[Instruction],
@@ -39,14 +38,7 @@ async fn fails(
     watched: &[Pubkey],
     expected: RestakingError,
 ) {
-    let before = env.snapshot(watched).await;
-    let result = env.send(ixs, signers).await;
-    assert_error(result, expected);
-    assert_eq!(
-        env.snapshot(watched).await,
-        before,
-        "{expected:?} changed state"
-    );
+    env.fails(ixs, signers, watched, expected).await;
 }
 
 /// [`fails`] for an Anchor framework error.

@@ -14,7 +14,7 @@ use restaking_tests::solana_sdk::pubkey::Pubkey;
 use restaking_tests::solana_sdk::signature::{Keypair, Signer};
 use restaking_tests::*;
 
-/// Sends `ixs`, asserts it fails with `expected` and that no account in `watched` changed.
+/// [`Env::fails`]: sends `ixs`, asserts the named error and that nothing in `watched` changed.
 async fn fails(
     env: &mut Env,
     ixs: &[Instruction],
@@ -22,14 +22,7 @@ async fn fails(
     watched: &[Pubkey],
     expected: RestakingError,
 ) {
-    let before = env.snapshot(watched).await;
-    let result = env.send(ixs, signers).await;
-    assert_error(result, expected);
-    assert_eq!(
-        env.snapshot(watched).await,
-        before,
-        "{expected:?} changed state"
-    );
+    env.fails(ixs, signers, watched, expected).await;
 }
 
 /// Token-2022's fee on a transfer of `amount`: `ceil(amount × bps / 10_000)`, capped.
