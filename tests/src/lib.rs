@@ -150,8 +150,28 @@ impl Env {
     /// A bank with the program loaded and no config yet.
     pub async fn without_config() -> Self {
         let mut pt = ProgramTest::default();
-        pt.prefer_bpf(false);
-        pt.add_program("restaking", restaking::ID, processor!(entry));
+        // RESTAKING_SBF=1: the real binary (scripts/build-sbf.sh or `anchor build`), loaded from
+        // `$SBF_OUT_DIR/restaking.so` (default: this workspace's target/deploy); compute units
+        // are metered and every on-chain limit applies.
+        if std::env::var("RESTAKING_SBF").is_ok_and(|v| !v.is_empty() && v != "0") {
+            let dir = std::env::var_os("SBF_OUT_DIR").map_or_else(
+                || concat!(env!("CARGO_MANIFEST_DIR"), "/../target/deploy").into(),
+                std::path::PathBuf::from,
+            );
+            let so = dir.join("restaking.so");
+            assert!(
+                so.is_file(),
+                "RESTAKING_SBF=1: {} missing (scripts/build-sbf.sh)",
+                so.display()
+            );
+            // every test sets the same value, before its bank looks it up
+            std::env::set_var("SBF_OUT_DIR", &dir);
+            pt.prefer_bpf(true);
+            pt.add_program("restaking", restaking::ID, None);
+        } else {
+            pt.prefer_bpf(false);
+            pt.add_program("restaking", restaking::ID, processor!(entry));
+        }
         let ctx = pt.start_with_context().await;
         let admin = ctx.payer.insecure_clone();
         let mut env = Self {
