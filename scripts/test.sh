@@ -29,9 +29,18 @@ else
 fi
 
 step "cargo test (unit, property, integration, scenarios)"
-cargo test --locked --workspace --no-fail-fast
+results="$(mktemp)"
+trap 'rm -f "$results"' EXIT
+set +e
+cargo test --locked --workspace --all-targets --no-fail-fast 2>&1 | tee "$results"
+status=${PIPESTATUS[0]}
+set -e
+passed=$(grep -aE '^test result: ' "$results" | awk '{s += $4} END {print s + 0}')
+failed=$(grep -aE '^test result: ' "$results" | awk '{s += $6} END {print s + 0}')
+[ "$status" -eq 0 ] || { printf '\ntests: %s passed, %s failed\n' "$passed" "$failed"; exit "$status"; }
 
 step "lifecycle demo"
 cargo run --locked -q -p restaking-cli -- demo >/dev/null
 
-printf '\nall tests passed in %ss\n' "$((SECONDS - started))"
+printf '\nall checks passed in %ss\n' "$((SECONDS - started))"
+printf 'tests: %s passed, %s failed\n' "$passed" "$failed"
