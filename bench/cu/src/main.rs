@@ -1,0 +1,798 @@
+//! Compute-unit report of the restaking program's SBF binary (`target/deploy/restaking.so`),
+//! run in LiteSVM 0.16.0 whose token program is p-token.
+//!
+//! One user flow (deposit, delegate, rewards, claims, withdrawal, undelegation, slash) is run
+//! three times, with 1, 100 and 10,000 other stakers already in the pool and in both operator
+//! buckets (their totals and counters are written into the accounts directly). The measured
+//! user's PDAs (position, both delegations, tickets 0 and 1) all have bump 255, so every figure
+//! is deterministic.
+//!
+//! Output: one line `<instruction> <compute units>` per measurement (extra columns: target,
+//! floor), `#` comments, account sizes and rent, and last `max_user_cu N`.
+//! `--check <baseline.json>` fails (exit 1) if an instruction exceeds 200,000 CU or regresses by
+//! more than 20 % against the baseline; `--write-baseline <file>` records this run.
+#![allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
+
+// The instruction builders the tests use (anchor's generated `accounts::*`/`instruction::*`),
+// included rather than depended on: restaking-tests pulls solana-program-test, whose agave 3.1
+// cannot share a lockfile with litesvm's agave 4.2 without downgrading the program's own
+// dependencies.
+#[path = "../../../tests/src/client.rs"]
+#[allow(dead_code)]
+mod client;
+
+use anchor_lang::prelude::{Clock, Pubkey};
+use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
+use anchor_lang::{AccountDeserialize, AccountSerialize};
+use client::{PoolKeys, StreamKeys};
+use litesvm::LiteSVM;
+use restaking::constants::SPL_STAKE_POOL_PROGRAM_ID;
+use restaking::instructions::{AddPoolArgs, InitializeConfigArgs};
+use restaking::rate_source::fixtures::stake_pool_account_data;
+use restaking::state::{
+    Config, Delegation, Operator, OperatorPool, Pool, Position, RateSource, RewardIndex, Service,
+    ServiceLink, SlashRequest, WithdrawalTicket,
+};
+use solana_account::Account;
+use solana_keypair::Keypair;
+use solana_message::Message;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+const TOKEN_PROGRAM: Pubkey = anchor_lang::pubkey!("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
+const ONE: u64 = 1_000_000_000;
+const DAY: i64 = 24 * 60 * 60;
+const RATE_DEN: u64 = 1_000_000_000_000_000_000;
+/// Existing stakers besides the measured user.
+const STAKER_COUNTS: [u64; 3] = [1, 100, 10_000];
+/// Each existing staker: idle LST, and LST delegated to each of the two buckets (rate 1.00).
+const OTHER_IDLE: u64 = 100 * ONE;
+const OTHER_DELEGATED: u64 = 50 * ONE;
+/// An instruction above this fails the check outright (the default per-instruction limit).
+const HARD_LIMIT: u64 = 200_000;
+/// Allowed regression against the baseline.
+const MAX_REGRESSION: f64 = 0.20;
+
+/// PERFORMANCE.md targets (half the Jito vault program's comparable instruction).
+const TARGETS: &[(&str, u64, &str)] = &[
+    ("deposit_repeat", 11_900, "Jito MintTo 23,724 / 2"),
+    ("delegate_first", 19_000, "Jito InitializeVaultOperatorDelegation+AddDelegation / 2"),
+    ("request_withdrawal", 15_600, "Jito EnqueueWithdrawal 31,262 / 2"),
+    ("complete_withdrawal", 16_000, "Jito BurnWithdrawalTicket 32,044 / 2"),
+    ("claim_4streams", 40_000, "PERFORMANCE.md"),
+];
+/// Instructions a staker sends (for `max_user_cu`); the rest are cranks, services, operators.
+const USER_IXS: &[&str] = &[
+    "open_position",
+    "deposit_first",
+    "deposit_repeat",
+    "delegate_first",
+    "delegate_repeat",
+    "delegate_first_4streams",
+    "delegate_repeat_4streams",
+    "claim_idle",
+    "claim_0streams",
+    "claim_1stream",
+    "claim_4streams",
+    "undelegate",
+    "request_withdrawal",
+    "complete_withdrawal",
+    "complete_undelegation",
+];
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let arg = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1).cloned())
+    };
+    let so_path = arg("--so").unwrap_or_else(|| {
+        let dir = std::env::var("SBF_OUT_DIR").unwrap_or_else(|_| "target/deploy".into());
+        format!("{dir}/restaking.so")
+    });
+    let so = std::fs::read(&so_path).unwrap_or_else(|e| {
+        eprintln!("cannot read {so_path}: {e} (build it with scripts/build-sbf.sh)");
+        std::process::exit(2)
+    });
+
+    let mut runs: Vec<(u64, Run)> = Vec::new();
+    for n in STAKER_COUNTS {
+        runs.push((n, Run::flow(&so, n)));
+    }
+    let report = render(&runs, &so_path, so.len());
+    print!("{report}");
+
+    let cu = all_measurements(&runs);
+    if let Some(path) = arg("--write-baseline") {
+        let json = serde_json::json!({
+            "runtime": "litesvm 0.16.0 (agave 4.2.2, token program p-token), sBPF v0 from scripts/build-sbf.sh",
+            "rule": "scripts/cu-report.sh --check fails if an instruction exceeds 200000 CU or exceeds its baseline by more than 20 %",
+            "cu": cu,
+        });
+        let text = serde_json::to_string_pretty(&json).expect("json") + "\n";
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {path}: {e}"));
+        eprintln!("baseline written to {path}");
+    }
+    if let Some(path) = arg("--check") {
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
+        let json: serde_json::Value = serde_json::from_str(&text).expect("baseline json");
+        let base = json["cu"].as_object().expect("baseline: object `cu`");
+        let mut failures = Vec::new();
+        for (name, &value) in &cu {
+            if value > HARD_LIMIT {
+                failures.push(format!("{name}: {value} CU > {HARD_LIMIT}"));
+            }
+            match base.get(name).and_then(|v| v.as_u64()) {
+                Some(b) if (value as f64) > (b as f64) * (1.0 + MAX_REGRESSION) => failures.push(
+                    format!("{name}: {value} CU > baseline {b} + 20 % ({:+.1} %)", pct(value, b)),
+                ),
+                Some(_) => {}
+                None => eprintln!("cu-check: {name} is not in the baseline (new; not checked)"),
+            }
+        }
+        for name in base.keys() {
+            if !cu.contains_key(name) {
+                eprintln!("cu-check: baseline entry {name} was not measured");
+            }
+        }
+        if failures.is_empty() {
+            eprintln!("cu-check: ok ({} instructions against {path})", cu.len());
+        } else {
+            for f in &failures {
+                eprintln!("cu-check: FAIL {f}");
+            }
+            std::process::exit(1);
+        }
+    }
+}
+
+fn pct(value: u64, base: u64) -> f64 {
+    (value as f64 - base as f64) * 100.0 / base as f64
+}
+
+/// Every measurement of every run, keyed `name` (1 staker) or `name@N`.
+fn all_measurements(runs: &[(u64, Run)]) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for (n, run) in runs {
+        for (name, cu) in &run.cu {
+            let key = if *n == STAKER_COUNTS[0] {
+                name.to_string()
+            } else {
+                format!("{name}@{n}")
+            };
+            out.insert(key, *cu);
+        }
+    }
+    out
+}
+
+fn render(runs: &[(u64, Run)], so_path: &str, so_len: usize) -> String {
+    let mut s = String::new();
+    let (_, base) = &runs[0];
+    let floor = base.cu_of("transfer_checked");
+    let _ = writeln!(
+        s,
+        "# restaking CU report: {so_path} ({so_len} bytes), LiteSVM 0.16.0, token program p-token"
+    );
+    let _ = writeln!(
+        s,
+        "# <instruction> <compute units>   [target from PERFORMANCE.md] [floor]   ({} existing staker)",
+        STAKER_COUNTS[0]
+    );
+    for (name, cu) in &base.cu {
+        let mut extra = String::new();
+        if let Some((_, t, _)) = TARGETS.iter().find(|(n, _, _)| n == name) {
+            let verdict = if *cu <= *t { "ok" } else { "OVER" };
+            let _ = write!(extra, "  target<={t} {verdict}");
+        }
+        if name.starts_with("deposit_") {
+            let _ = write!(
+                extra,
+                "  floor transfer_checked={floor} ratio={:.1}x",
+                *cu as f64 / floor as f64
+            );
+        }
+        let _ = writeln!(s, "{name} {cu}{extra}");
+    }
+    let _ = writeln!(s, "# the same flow with more existing stakers");
+    for (n, run) in &runs[1..] {
+        for (name, cu) in &run.cu {
+            let _ = writeln!(s, "{name}@{n} {cu}");
+        }
+    }
+    let _ = writeln!(
+        s,
+        "# growth from {} to {} existing stakers (PERFORMANCE.md: within ±1 %)",
+        STAKER_COUNTS[0],
+        STAKER_COUNTS[STAKER_COUNTS.len() - 1]
+    );
+    let mut worst = 0f64;
+    for (name, cu) in &base.cu {
+        let max_dev = runs[1..]
+            .iter()
+            .map(|(_, r)| pct(r.cu_of(name), *cu).abs())
+            .fold(0f64, f64::max);
+        worst = worst.max(max_dev);
+        let figures: Vec<String> = runs.iter().map(|(_, r)| r.cu_of(name).to_string()).collect();
+        let _ = writeln!(s, "#   {name}: {} (max {max_dev:.2} %)", figures.join(" / "));
+    }
+    let _ = writeln!(s, "# largest growth: {worst:.2} %");
+
+    let _ = writeln!(
+        s,
+        "# account <type> <bytes incl. discriminator> rent <lamports>   [budget]"
+    );
+    for (name, len) in &base.sizes {
+        let budget = match *name {
+            "Position" => Some(200),
+            "Delegation" => Some(240),
+            "WithdrawalTicket" => Some(160),
+            _ => None,
+        };
+        let mut extra = String::new();
+        if let Some(b) = budget {
+            let verdict = if *len <= b { "ok" } else { "OVER" };
+            let _ = write!(extra, "  budget<={b} {verdict}");
+        }
+        let _ = writeln!(
+            s,
+            "account {name} {len} rent {}{extra}",
+            base.svm.minimum_balance_for_rent_exemption(*len)
+        );
+    }
+    let max_user = runs
+        .iter()
+        .flat_map(|(_, r)| r.cu.iter())
+        .filter(|(n, _)| USER_IXS.contains(n))
+        .map(|(_, c)| *c)
+        .max()
+        .unwrap_or(0);
+    let _ = writeln!(s, "max_user_cu {max_user}");
+    s
+}
+
+/// One SVM, the fixture keys and the measurements of one flow.
+struct Run {
+    svm: LiteSVM,
+    payer: Keypair,
+    /// Measurements in flow order.
+    cu: Vec<(&'static str, u64)>,
+    /// Data length of each account type, as created on chain.
+    sizes: Vec<(&'static str, usize)>,
+    /// Log of the last transaction.
+    last_logs: Vec<String>,
+}
+
+/// Accounts of one user: keypair, LST account, reward-token accounts.
+struct User {
+    kp: Keypair,
+    lst: Pubkey,
+    rewards: Vec<Pubkey>,
+}
+
+struct Op {
+    kp: Keypair,
+    operator: Pubkey,
+    bucket: Pubkey,
+}
+
+impl Run {
+    fn cu_of(&self, name: &str) -> u64 {
+        self.cu
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or_else(|| panic!("{name} not measured"), |(_, c)| *c)
+    }
+
+    fn new(so: &[u8]) -> Self {
+        let mut svm = LiteSVM::new().with_log_bytes_limit(None);
+        svm.add_program(restaking::ID, so).expect("load restaking.so");
+        let mut clock: Clock = svm.get_sysvar();
+        clock.unix_timestamp = 1_700_000_000;
+        clock.epoch = 500;
+        svm.set_sysvar(&clock);
+        let payer = Keypair::new_from_array([1; 32]);
+        svm.airdrop(&payer.pubkey(), 1_000 * ONE).expect("airdrop");
+        Self {
+            svm,
+            payer,
+            cu: Vec::new(),
+            sizes: Vec::new(),
+            last_logs: Vec::new(),
+        }
+    }
+
+    /// Sends `ixs` (fees paid by the payer); returns the CU of the last instruction's own
+    /// top-level invocation, or the failure with its logs.
+    fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<u64, String> {
+        let mut keys: Vec<&Keypair> = vec![&self.payer];
+        keys.extend(signers.iter().copied().filter(|k| k.pubkey() != self.payer.pubkey()));
+        // the whole transaction budget, so that an instruction over the default 200k is
+        // measured (and reported by --check) rather than cut off
+        let mut all = vec![Instruction {
+            program_id: anchor_lang::pubkey!("ComputeBudget111111111111111111111111111111"),
+            accounts: vec![],
+            data: [&[2u8][..], &1_400_000u32.to_le_bytes()].concat(),
+        }];
+        all.extend_from_slice(ixs);
+        let msg = Message::new(&all, Some(&self.payer.pubkey()));
+        let tx = Transaction::new(&keys, msg, self.svm.latest_blockhash());
+        let result = self.svm.send_transaction(tx);
+        self.svm.expire_blockhash();
+        match result {
+            Ok(meta) => {
+                self.last_logs = meta.logs.clone();
+                Ok(top_level_cu(&meta.logs, &ixs[ixs.len() - 1].program_id)
+                    .unwrap_or(meta.compute_units_consumed))
+            }
+            Err(e) => Err(format!("{:?}\n{}", e.err, e.meta.logs.join("\n"))),
+        }
+    }
+
+    fn ok(&mut self, ixs: &[Instruction], signers: &[&Keypair]) {
+        if let Err(e) = self.send(ixs, signers) {
+            panic!("setup transaction failed: {e}");
+        }
+    }
+
+    fn measure(&mut self, name: &'static str, ix: Instruction, signers: &[&Keypair]) {
+        let cu = self
+            .send(&[ix], signers)
+            .unwrap_or_else(|e| panic!("{name} failed: {e}"));
+        self.cu.push((name, cu));
+        // CU_LOGS=<instruction>|all prints the runtime's log of that measurement to stderr
+        if std::env::var("CU_LOGS").is_ok_and(|v| v == name || v == "all") {
+            eprintln!("--- {name}: {cu} CU\n{}", self.last_logs.join("\n"));
+        }
+    }
+
+    fn set(&mut self, key: Pubkey, owner: Pubkey, data: Vec<u8>) {
+        let lamports = self.svm.minimum_balance_for_rent_exemption(data.len());
+        self.svm
+            .set_account(
+                key,
+                Account {
+                    lamports,
+                    data,
+                    owner,
+                    executable: false,
+                    rent_epoch: 0,
+                },
+            )
+            .expect("set_account");
+    }
+
+    fn read<T: AccountDeserialize>(&self, key: &Pubkey) -> T {
+        let acc = self.svm.get_account(key).expect("account");
+        T::try_deserialize(&mut acc.data.as_slice()).expect("deserialize")
+    }
+
+    fn write<T: AccountSerialize>(&mut self, key: &Pubkey, value: &T) {
+        let mut acc = self.svm.get_account(key).expect("account");
+        let mut buf = Vec::new();
+        value.try_serialize(&mut buf).expect("serialize");
+        acc.data[..buf.len()].copy_from_slice(&buf);
+        self.svm.set_account(*key, acc).expect("set_account");
+    }
+
+    fn add_token_amount(&mut self, key: &Pubkey, delta: u64) {
+        let mut acc = self.svm.get_account(key).expect("token account");
+        let amount = u64::from_le_bytes(acc.data[64..72].try_into().expect("amount")) + delta;
+        acc.data[64..72].copy_from_slice(&amount.to_le_bytes());
+        self.svm.set_account(*key, acc).expect("set_account");
+    }
+
+    fn data_len(&self, key: &Pubkey) -> usize {
+        self.svm.get_account(key).expect("account").data.len()
+    }
+
+    fn mint(&mut self, seed: u8, decimals: u8) -> Pubkey {
+        let key = Pubkey::new_from_array([seed; 32]);
+        self.set(key, TOKEN_PROGRAM, mint_data(decimals));
+        key
+    }
+
+    fn token_account(&mut self, mint: &Pubkey, owner: &Pubkey, amount: u64) -> Pubkey {
+        let key = Pubkey::new_unique();
+        self.set(key, TOKEN_PROGRAM, token_account_data(mint, owner, amount));
+        key
+    }
+
+    fn set_rate(&mut self, stake_pool: Pubkey, mint: &Pubkey, num: u64) {
+        let epoch = self.svm.get_sysvar::<Clock>().epoch;
+        self.set(
+            stake_pool,
+            SPL_STAKE_POOL_PROGRAM_ID,
+            stake_pool_account_data(mint, num, RATE_DEN, epoch),
+        );
+    }
+
+    fn advance(&mut self, secs: i64) {
+        let mut clock: Clock = self.svm.get_sysvar();
+        clock.unix_timestamp += secs;
+        self.svm.set_sysvar(&clock);
+    }
+
+    fn operator(&mut self, seed: u8, pool: Pubkey) -> Op {
+        let kp = Keypair::new_from_array([seed; 32]);
+        self.svm.airdrop(&kp.pubkey(), 10 * ONE).expect("airdrop");
+        self.ok(
+            &[
+                client::register_operator(kp.pubkey(), 1_000, "https://operator.example"),
+                client::open_operator_pool(kp.pubkey(), pool),
+            ],
+            &[&kp],
+        );
+        let operator = client::operator_pda(&kp.pubkey());
+        Op {
+            bucket: client::operator_pool_pda(&operator, &pool),
+            operator,
+            kp,
+        }
+    }
+
+    /// Adds `n` stakers who each hold [`OTHER_IDLE`] idle and [`OTHER_DELEGATED`] in every
+    /// bucket of `buckets`, all at rate 1.00 (principal = LST, one share per LST), by writing
+    /// the pool's, the buckets' and the vault's totals.
+    fn add_existing_stakers(&mut self, keys: &PoolKeys, buckets: &[Pubkey], n: u64) {
+        let delegated = OTHER_DELEGATED * buckets.len() as u64;
+        let mut pool: Pool = self.read(&keys.pool);
+        pool.total_idle_lst += n * OTHER_IDLE;
+        pool.total_principal += n * (OTHER_IDLE + delegated);
+        pool.total_bucket_lst += n * delegated;
+        pool.total_deposited_lst += n * (OTHER_IDLE + delegated);
+        pool.position_count += n;
+        self.write(&keys.pool, &pool);
+        for bucket in buckets {
+            let mut b: OperatorPool = self.read(bucket);
+            assert_eq!(b.total_shares, 0, "buckets are scaled while empty");
+            b.total_shares += n * OTHER_DELEGATED;
+            b.total_lst += n * OTHER_DELEGATED;
+            b.total_principal += n * OTHER_DELEGATED;
+            b.delegation_count += n;
+            self.write(bucket, &b);
+        }
+        self.add_token_amount(&keys.vault, n * (OTHER_IDLE + delegated));
+    }
+
+    /// The whole flow with `others` existing stakers.
+    fn flow(so: &[u8], others: u64) -> Self {
+        let mut r = Self::new(so);
+        let admin = r.payer.insecure_clone();
+        let guardian = Keypair::new_from_array([2; 32]);
+        let treasury = Pubkey::new_from_array([3; 32]);
+        r.ok(
+            &[client::initialize_config(
+                admin.pubkey(),
+                InitializeConfigArgs {
+                    guardian: guardian.pubkey(),
+                    treasury,
+                    protocol_fee_bps: 1_000,
+                    max_commission_bps: 5_000,
+                    min_withdrawal_delay_secs: 3 * DAY,
+                    slash_veto_secs: 2 * DAY,
+                },
+            )],
+            &[&admin],
+        );
+
+        // the pool: a 9-decimal LST priced by an SPL stake pool at 1.00
+        let lst_mint = r.mint(10, 9);
+        let stake_pool = Pubkey::new_from_array([11; 32]);
+        r.set_rate(stake_pool, &lst_mint, RATE_DEN);
+        let source = RateSource::SplStakePool { stake_pool };
+        let keys = PoolKeys::new(lst_mint, TOKEN_PROGRAM, &source);
+        r.ok(
+            &[client::add_pool(
+                admin.pubkey(),
+                &keys,
+                AddPoolArgs {
+                    rate_source: source,
+                    initial_rate: 0,
+                    deposit_cap_value: u64::MAX,
+                    withdrawal_delay_secs: 7 * DAY,
+                },
+            )],
+            &[&admin],
+        );
+
+        // operator A (no reward streams) and operator B (four streams)
+        let op_a = r.operator(20, keys.pool);
+        let op_b = r.operator(21, keys.pool);
+        let reward_mints: Vec<Pubkey> = (0..4).map(|i| r.mint(30 + i, 6)).collect();
+        let streams: Vec<StreamKeys> = reward_mints
+            .iter()
+            .map(|m| StreamKeys::new(op_b.bucket, *m, TOKEN_PROGRAM))
+            .collect();
+        for s in &streams {
+            let kp = op_b.kp.insecure_clone();
+            r.ok(
+                &[client::add_reward_mint(kp.pubkey(), op_b.operator, op_b.bucket, s)],
+                &[&kp],
+            );
+        }
+        let funder = Keypair::new_from_array([40; 32]);
+        let funder_accounts: Vec<Pubkey> = reward_mints
+            .iter()
+            .map(|m| r.token_account(m, &funder.pubkey(), u64::MAX / 2))
+            .collect();
+
+        // a service linked by operator A
+        let svc_authority = Keypair::new_from_array([50; 32]);
+        let slasher = Keypair::new_from_array([51; 32]);
+        r.svm.airdrop(&svc_authority.pubkey(), 10 * ONE).expect("airdrop");
+        r.svm.airdrop(&slasher.pubkey(), 10 * ONE).expect("airdrop");
+        r.ok(
+            &[client::register_service(
+                svc_authority.pubkey(),
+                slasher.pubkey(),
+                svc_authority.pubkey(),
+                "https://service.example",
+            )],
+            &[&svc_authority],
+        );
+        let service = client::service_pda(&svc_authority.pubkey());
+        let seized = r.token_account(&lst_mint, &svc_authority.pubkey(), 0);
+        let op_a_kp = op_a.kp.insecure_clone();
+        r.ok(&[client::link_service(op_a_kp.pubkey(), service, 1_000)], &[&op_a_kp]);
+
+        // the measured user: every PDA it creates has bump 255
+        let kp = deterministic_user(&keys, &[op_a.bucket, op_b.bucket]);
+        r.svm.airdrop(&kp.pubkey(), 10 * ONE).expect("airdrop");
+        let user = User {
+            lst: r.token_account(&lst_mint, &kp.pubkey(), 100_000 * ONE),
+            rewards: reward_mints
+                .iter()
+                .map(|m| r.token_account(m, &kp.pubkey(), 0))
+                .collect(),
+            kp,
+        };
+        let owner = user.kp.pubkey();
+        let position = keys.position(&owner);
+
+        // floor: a bare transfer_checked of the LST in the same runtime
+        let other_lst = r.token_account(&lst_mint, &r.payer.pubkey(), 0);
+        r.measure(
+            "transfer_checked",
+            transfer_checked(&user.lst, &lst_mint, &other_lst, &owner, ONE, 9),
+            &[&user.kp],
+        );
+
+        r.measure("open_position", client::open_position(owner, &keys), &[&user.kp]);
+        r.add_existing_stakers(&keys, &[op_a.bucket, op_b.bucket], others);
+
+        // deposits
+        let dep = |amount| client::deposit(owner, &keys, user.lst, amount, 0);
+        r.measure("deposit_first", dep(1_000 * ONE), &[&user.kp]);
+        r.measure("deposit_repeat", dep(1_000 * ONE), &[&user.kp]);
+
+        // delegations: bucket A has no stream, bucket B four
+        let metas_b = client::reward_index_metas(&op_b.bucket, &reward_mints);
+        let del = |op: &Op, amount, metas: &[AccountMeta]| {
+            let mut ix = client::delegate(owner, &keys, op.operator, amount);
+            ix.accounts.extend_from_slice(metas);
+            ix
+        };
+        r.measure("delegate_first", del(&op_a, 300 * ONE, &[]), &[&user.kp]);
+        r.measure("delegate_repeat", del(&op_a, 100 * ONE, &[]), &[&user.kp]);
+        r.measure("delegate_first_4streams", del(&op_b, 300 * ONE, &metas_b), &[&user.kp]);
+        r.measure("delegate_repeat_4streams", del(&op_b, 100 * ONE, &metas_b), &[&user.kp]);
+
+        // rewards into B's four streams, and a rate rise to strip
+        let fund = |i: usize| {
+            client::fund_rewards(funder.pubkey(), op_b.operator, &streams[i], funder_accounts[i], 1_000_000 * 1_000_000)
+        };
+        r.svm.airdrop(&funder.pubkey(), ONE).expect("airdrop");
+        r.measure("fund_rewards", fund(0), &[&funder]);
+        for i in 1..4 {
+            r.ok(&[fund(i)], &[&funder]);
+        }
+        r.set_rate(stake_pool, &lst_mint, RATE_DEN / 100 * 101);
+        r.measure(
+            "harvest",
+            client::harvest_accounts(&keys, Some(position), Some(op_b.bucket)),
+            &[],
+        );
+
+        // claims: 4 streams, then 1 (after more funding), then none; each with base yield
+        let claim = |groups: &[usize]| {
+            let mut ix = client::claim_delegation(owner, &keys, user.lst, Some(op_b.bucket));
+            for &i in groups {
+                ix.accounts.extend(streams[i].claim_group(user.rewards[i]));
+            }
+            ix
+        };
+        r.measure("claim_4streams", claim(&[0, 1, 2, 3]), &[&user.kp]);
+        r.ok(&[fund(0)], &[&funder]);
+        r.set_rate(stake_pool, &lst_mint, RATE_DEN / 100 * 102);
+        r.measure("claim_1stream", claim(&[0]), &[&user.kp]);
+        r.set_rate(stake_pool, &lst_mint, RATE_DEN / 100 * 103);
+        r.measure("claim_0streams", claim(&[]), &[&user.kp]);
+        r.set_rate(stake_pool, &lst_mint, RATE_DEN / 100 * 104);
+        r.measure("claim_idle", client::claim(owner, &keys, user.lst), &[&user.kp]);
+        for (i, acc) in user.rewards.iter().enumerate() {
+            let amount = u64::from_le_bytes(
+                r.svm.get_account(acc).expect("reward account").data[64..72].try_into().expect("amount"),
+            );
+            assert!(amount > 0, "stream {i} paid nothing");
+        }
+
+        // exits: an undelegation (ticket 0) and a withdrawal (ticket 1)
+        let shares = r.read::<Delegation>(&client::delegation_pda(&position, &op_a.bucket)).shares;
+        let nonce = r.read::<Position>(&position).ticket_nonce;
+        assert_eq!(nonce, 0);
+        r.measure(
+            "undelegate",
+            client::undelegate(owner, &keys, op_a.bucket, 0, shares / 2, None),
+            &[&user.kp],
+        );
+        r.measure(
+            "request_withdrawal",
+            client::request_withdrawal(owner, &keys, 1, 200 * ONE, None),
+            &[&user.kp],
+        );
+        let undelegation_ticket = client::ticket_pda(&position, 0);
+        let withdrawal_ticket = client::ticket_pda(&position, 1);
+        r.sizes = vec![
+            ("Config", r.data_len(&client::config_pda())),
+            ("Pool", r.data_len(&keys.pool)),
+            ("Position", r.data_len(&position)),
+            ("Delegation", r.data_len(&client::delegation_pda(&position, &op_a.bucket))),
+            ("WithdrawalTicket", r.data_len(&withdrawal_ticket)),
+            ("Operator", r.data_len(&op_a.operator)),
+            ("OperatorPool", r.data_len(&op_a.bucket)),
+            ("RewardIndex", r.data_len(&streams[0].reward_index)),
+            ("Service", r.data_len(&service)),
+            ("ServiceLink", r.data_len(&client::service_link_pda(&service, &op_a.operator))),
+            ("pool vault (token account)", r.data_len(&keys.vault)),
+        ];
+        // the types' declared sizes must match what the program created
+        for (name, len) in &r.sizes {
+            let declared = match *name {
+                "Config" => Config::SPACE,
+                "Pool" => Pool::SPACE,
+                "Position" => Position::SPACE,
+                "Delegation" => Delegation::SPACE,
+                "WithdrawalTicket" => WithdrawalTicket::SPACE,
+                "Operator" => Operator::SPACE,
+                "OperatorPool" => OperatorPool::SPACE,
+                "RewardIndex" => RewardIndex::SPACE,
+                "Service" => Service::SPACE,
+                "ServiceLink" => ServiceLink::SPACE,
+                _ => *len,
+            };
+            assert_eq!(*len, declared, "{name}: created {len} bytes, declared {declared}");
+        }
+
+        r.advance(7 * DAY + 1);
+        r.measure(
+            "complete_withdrawal",
+            client::complete_withdrawal(owner, &keys, withdrawal_ticket, user.lst),
+            &[&user.kp],
+        );
+        r.measure(
+            "complete_undelegation",
+            client::complete_ticket(owner, &keys, undelegation_ticket, user.lst, Some(op_a.bucket)),
+            &[&user.kp],
+        );
+
+        // a slash of bucket A: request, veto window, execute
+        let slash_nonce = r.read::<OperatorPool>(&op_a.bucket).slash_nonce;
+        r.measure(
+            "request_slash",
+            client::request_slash(
+                slasher.pubkey(),
+                service,
+                op_a.operator,
+                op_a.bucket,
+                slash_nonce,
+                500,
+                [7; 32],
+            ),
+            &[&slasher],
+        );
+        let request = client::slash_request_pda(&op_a.bucket, &service, slash_nonce);
+        let len = r.data_len(&request);
+        assert_eq!(len, SlashRequest::SPACE);
+        r.sizes.push(("SlashRequest", len));
+        r.advance(2 * DAY + 1);
+        r.measure(
+            "execute_slash",
+            client::execute_slash(&keys, op_a.bucket, request, service, seized),
+            &[],
+        );
+        r
+    }
+}
+
+/// The CU of `program`'s top-level invocation, from the runtime's log lines.
+fn top_level_cu(logs: &[String], program: &Pubkey) -> Option<u64> {
+    let prefix = format!("Program {program} consumed ");
+    let mut depth = 0usize;
+    let mut found = None;
+    for line in logs {
+        if let Some(rest) = line.strip_prefix("Program ") {
+            if let Some(k) = rest.rfind(" invoke [") {
+                depth = rest[k + 9..].trim_end_matches(']').parse().unwrap_or(depth);
+                continue;
+            }
+            if line.starts_with(&prefix) && depth == 1 {
+                found = line[prefix.len()..].split(' ').next().and_then(|n| n.parse().ok());
+            }
+            if rest.ends_with(" success") || rest.contains(" failed") {
+                depth = depth.saturating_sub(1);
+            }
+        }
+    }
+    found
+}
+
+/// A user whose position, delegations to `buckets` and tickets 0 and 1 all have bump 255:
+/// each try of a bump search costs ~1.5k CU, so a fixed user gives fixed figures.
+fn deterministic_user(keys: &PoolKeys, buckets: &[Pubkey]) -> Keypair {
+    let bump = |seeds: &[&[u8]]| Pubkey::find_program_address(seeds, &restaking::ID).1;
+    for i in 0u32.. {
+        let mut seed = [0x5a; 32];
+        seed[..4].copy_from_slice(&i.to_le_bytes());
+        let kp = Keypair::new_from_array(seed);
+        let owner = kp.pubkey();
+        let position = keys.position(&owner);
+        if bump(&[Position::SEED, keys.pool.as_ref(), owner.as_ref()]) != 255 {
+            continue;
+        }
+        let delegations_ok = buckets
+            .iter()
+            .all(|b| bump(&[Delegation::SEED, position.as_ref(), b.as_ref()]) == 255);
+        let tickets_ok = (0u64..2)
+            .all(|n| bump(&[WithdrawalTicket::SEED, position.as_ref(), &n.to_le_bytes()]) == 255);
+        if delegations_ok && tickets_ok {
+            return kp;
+        }
+    }
+    unreachable!()
+}
+
+fn transfer_checked(
+    from: &Pubkey,
+    mint: &Pubkey,
+    to: &Pubkey,
+    authority: &Pubkey,
+    amount: u64,
+    decimals: u8,
+) -> Instruction {
+    let mut data = vec![12u8];
+    data.extend_from_slice(&amount.to_le_bytes());
+    data.push(decimals);
+    Instruction {
+        program_id: TOKEN_PROGRAM,
+        accounts: vec![
+            AccountMeta::new(*from, false),
+            AccountMeta::new_readonly(*mint, false),
+            AccountMeta::new(*to, false),
+            AccountMeta::new_readonly(*authority, true),
+        ],
+        data,
+    }
+}
+
+/// An initialised SPL mint (82 bytes) with no mint authority and a large supply.
+fn mint_data(decimals: u8) -> Vec<u8> {
+    let mut d = vec![0u8; 82];
+    d[36..44].copy_from_slice(&(u64::MAX / 2).to_le_bytes());
+    d[44] = decimals;
+    d[45] = 1;
+    d
+}
+
+/// An initialised SPL token account (165 bytes).
+fn token_account_data(mint: &Pubkey, owner: &Pubkey, amount: u64) -> Vec<u8> {
+    let mut d = vec![0u8; 165];
+    d[0..32].copy_from_slice(mint.as_ref());
+    d[32..64].copy_from_slice(owner.as_ref());
+    d[64..72].copy_from_slice(&amount.to_le_bytes());
+    d[108] = 1;
+    d
+}
