@@ -526,14 +526,13 @@ async fn attack_pda_substitution() {
 
 // ---- duplicate mutable accounts ------------------------------------------------------------
 
-/// A vault named as the user's own destination is refused; the same stream group twice in one
-/// claim pays once.
+/// A vault named as the user's own source or destination is refused with the program's named
+/// error; the same stream group twice in one claim pays once.
 ///
-/// Where both accounts are fields of the instruction's accounts struct and both writable,
-/// Anchor 1.2's own duplicate check (`ConstraintDuplicateMutableAccount`) fires before the
-/// program's `InvalidVault` / `InvalidRewardVault` / `InvalidTreasuryAccount` /
-/// `InvalidSlashDestination` constraints can; a claim's stream groups are remaining accounts,
-/// which Anchor does not check, so there the program's `InvalidRewardVault` answers.
+/// The program marks its writable fields `dup` (Anchor's own `HashSet` check costs ~840 CU an
+/// account) and tells every pair of writable token accounts apart itself; this test passes
+/// each such pair and expects `InvalidVault` / `InvalidRewardVault` /
+/// `InvalidTreasuryAccount` / `InvalidSlashDestination`.
 #[tokio::test]
 async fn attack_duplicate_mutable_accounts() {
     let mut w = world().await;
@@ -546,30 +545,15 @@ async fn attack_duplicate_mutable_accounts() {
     // the pool vault as the user's LST account
     let ix = client::claim(alice, &keys, keys.vault);
     w.env
-        .fails(
-            &[ix],
-            &[&a],
-            &watched,
-            Anchor::ConstraintDuplicateMutableAccount,
-        )
+        .fails(&[ix], &[&a], &watched, RestakingError::InvalidVault)
         .await;
     let ix = client::complete_withdrawal(alice, &keys, w.withdraw_ticket, keys.vault);
     w.env
-        .fails(
-            &[ix],
-            &[&a],
-            &watched,
-            Anchor::ConstraintDuplicateMutableAccount,
-        )
+        .fails(&[ix], &[&a], &watched, RestakingError::InvalidVault)
         .await;
     let ix = client::deposit(alice, &keys, keys.vault, ONE, 0);
     w.env
-        .fails(
-            &[ix],
-            &[&a],
-            &watched,
-            Anchor::ConstraintDuplicateMutableAccount,
-        )
+        .fails(&[ix], &[&a], &watched, RestakingError::InvalidVault)
         .await;
 
     // the reward vault as the claimant's reward account
@@ -579,24 +563,31 @@ async fn attack_duplicate_mutable_accounts() {
     w.env
         .fails(&[ix], &[&a], &watched, RestakingError::InvalidRewardVault)
         .await;
+    // the reward vault as the funder's source
+    let ix = client::fund_rewards(
+        w.funder.key(),
+        w.x.operator,
+        &w.stream,
+        w.stream.reward_vault,
+        TOKEN,
+    );
+    let funder = w.funder.kp.insecure_clone();
+    w.env
+        .fails(
+            &[ix],
+            &[&funder],
+            &watched,
+            RestakingError::InvalidRewardVault,
+        )
+        .await;
     let ix = client::claim_commission(w.x.kp.pubkey(), &w.stream, w.stream.reward_vault);
     let op = w.x.kp.insecure_clone();
     w.env
-        .fails(
-            &[ix],
-            &[&op],
-            &watched,
-            Anchor::ConstraintDuplicateMutableAccount,
-        )
+        .fails(&[ix], &[&op], &watched, RestakingError::InvalidRewardVault)
         .await;
     let ix = client::claim_protocol_fees(&w.stream, w.stream.reward_vault);
     w.env
-        .fails(
-            &[ix],
-            &[],
-            &watched,
-            Anchor::ConstraintDuplicateMutableAccount,
-        )
+        .fails(&[ix], &[], &watched, RestakingError::InvalidTreasuryAccount)
         .await;
 
     // the pool vault as the service's destination
@@ -611,7 +602,7 @@ async fn attack_duplicate_mutable_accounts() {
             &[ix],
             &[],
             &with_request,
-            Anchor::ConstraintDuplicateMutableAccount,
+            RestakingError::InvalidSlashDestination,
         )
         .await;
 

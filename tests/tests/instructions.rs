@@ -1985,12 +1985,12 @@ async fn deposit_invalid_vault() {
     .await;
     // the vault as the source: the pool would "deposit" its own LST
     let ix = client::deposit(alice.key(), &pool.keys, pool.keys.vault, ONE, 0);
-    fails_anchor(
+    fails(
         &mut env,
         &[ix],
         &[&alice.kp],
         &watched,
-        Anchor::ConstraintDuplicateMutableAccount,
+        RestakingError::InvalidVault,
     )
     .await;
 }
@@ -2729,12 +2729,12 @@ async fn complete_withdrawal_invalid_accounts() {
     .await;
     // the vault as the destination
     let ix = client::complete_withdrawal(alice.key(), &pool.keys, ticket, pool.keys.vault);
-    fails_anchor(
+    fails(
         &mut env,
         &[ix],
         &[&alice.kp],
         &watched,
-        Anchor::ConstraintDuplicateMutableAccount,
+        RestakingError::InvalidVault,
     )
     .await;
     // the wrong token program
@@ -3145,12 +3145,12 @@ async fn claim_invalid_accounts() {
     )
     .await;
     let ix = client::claim(alice.key(), &pool.keys, pool.keys.vault);
-    fails_anchor(
+    fails(
         &mut env,
         &[ix],
         &[&alice.kp],
         &watched,
-        Anchor::ConstraintDuplicateMutableAccount,
+        RestakingError::InvalidVault,
     )
     .await;
     let mut keys = pool.keys;

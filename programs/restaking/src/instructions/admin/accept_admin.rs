@@ -8,7 +8,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct AcceptAdmin<'info> {
     pub pending_admin: Signer<'info>,
-    #[account(mut, has_one = pending_admin @ RestakingError::NotPendingAdmin)]
+    #[account(mut, dup, has_one = pending_admin @ RestakingError::NotPendingAdmin)]
     pub config: Account<'info, Config>,
 }
 

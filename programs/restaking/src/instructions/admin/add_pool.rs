@@ -26,7 +26,7 @@ pub struct AddPoolArgs {
 pub struct AddPool<'info> {
     #[account(mut)]
     pub admin: Signer<'info>,
-    #[account(mut, has_one = admin @ RestakingError::Unauthorized)]
+    #[account(mut, dup, has_one = admin @ RestakingError::Unauthorized)]
     pub config: Account<'info, Config>,
     #[account(
         constraint = *lst_mint.to_account_info().owner == token_program.key()

@@ -10,7 +10,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct PushRate<'info> {
     pub updater: Signer<'info>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
 }
 

@@ -8,7 +8,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct TransferAdmin<'info> {
     pub admin: Signer<'info>,
-    #[account(mut, has_one = admin @ RestakingError::Unauthorized)]
+    #[account(mut, dup, has_one = admin @ RestakingError::Unauthorized)]
     pub config: Account<'info, Config>,
 }
 

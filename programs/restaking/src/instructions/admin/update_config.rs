@@ -20,7 +20,7 @@ pub struct UpdateConfigArgs {
 #[derive(Accounts)]
 pub struct UpdateConfig<'info> {
     pub admin: Signer<'info>,
-    #[account(mut, has_one = admin @ RestakingError::Unauthorized)]
+    #[account(mut, dup, has_one = admin @ RestakingError::Unauthorized)]
     pub config: Account<'info, Config>,
 }
 

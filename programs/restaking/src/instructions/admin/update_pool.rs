@@ -20,7 +20,7 @@ pub struct UpdatePool<'info> {
     pub admin: Signer<'info>,
     #[account(has_one = admin @ RestakingError::Unauthorized)]
     pub config: Account<'info, Config>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
 }
 

@@ -12,19 +12,20 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 pub struct ClaimProtocolFees<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = reward_mint @ RestakingError::InvalidMint,
         has_one = reward_vault @ RestakingError::InvalidRewardVault,
         has_one = token_program @ RestakingError::InvalidTokenProgram,
     )]
     pub reward_index: Box<Account<'info, RewardIndex>>,
     pub reward_mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub reward_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
-        mut,
+        mut, dup,
         constraint = treasury_account.mint == reward_mint.key() @ RestakingError::InvalidMint,
         constraint = treasury_account.owner == config.treasury @ RestakingError::InvalidTreasuryAccount,
+        constraint = treasury_account.key() != reward_vault.key() @ RestakingError::InvalidTreasuryAccount,
     )]
     pub treasury_account: Box<InterfaceAccount<'info, TokenAccount>>,
     pub token_program: Interface<'info, TokenInterface>,

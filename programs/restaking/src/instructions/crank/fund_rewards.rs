@@ -17,7 +17,7 @@ pub struct FundRewards<'info> {
     #[account(has_one = operator @ RestakingError::WrongDelegation)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = operator_pool @ RestakingError::RewardStreamMismatch,
         has_one = reward_mint @ RestakingError::InvalidMint,
         has_one = reward_vault @ RestakingError::InvalidRewardVault,
@@ -25,11 +25,12 @@ pub struct FundRewards<'info> {
     )]
     pub reward_index: Box<Account<'info, RewardIndex>>,
     pub reward_mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub reward_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
-        mut,
+        mut, dup,
         constraint = funder_reward_account.mint == reward_mint.key() @ RestakingError::InvalidMint,
+        constraint = funder_reward_account.key() != reward_vault.key() @ RestakingError::InvalidRewardVault,
     )]
     pub funder_reward_account: Box<InterfaceAccount<'info, TokenAccount>>,
     pub token_program: Interface<'info, TokenInterface>,

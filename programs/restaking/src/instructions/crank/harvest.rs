@@ -11,13 +11,13 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct Harvest<'info> {
-    #[account(mut)]
+    #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
-    #[account(mut, has_one = pool @ RestakingError::WrongPool)]
+    #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]
     pub position: Option<Account<'info, Position>>,
     /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
-    #[account(mut, has_one = pool @ RestakingError::WrongPool)]
+    #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]
     pub operator_pool: Option<Account<'info, OperatorPool>>,
 }
 

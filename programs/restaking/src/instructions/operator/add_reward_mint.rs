@@ -18,7 +18,7 @@ pub struct AddRewardMint<'info> {
     pub signer: Signer<'info>,
     pub config: Box<Account<'info, Config>>,
     pub operator: Box<Account<'info, Operator>>,
-    #[account(mut, has_one = operator @ RestakingError::WrongDelegation)]
+    #[account(mut, dup, has_one = operator @ RestakingError::WrongDelegation)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
     #[account(
         constraint = *reward_mint.to_account_info().owner == token_program.key()

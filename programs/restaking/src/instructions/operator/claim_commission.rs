@@ -15,7 +15,7 @@ pub struct ClaimCommission<'info> {
     #[account(has_one = operator @ RestakingError::WrongDelegation)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = operator_pool @ RestakingError::RewardStreamMismatch,
         has_one = reward_mint @ RestakingError::InvalidMint,
         has_one = reward_vault @ RestakingError::InvalidRewardVault,
@@ -23,10 +23,10 @@ pub struct ClaimCommission<'info> {
     )]
     pub reward_index: Box<Account<'info, RewardIndex>>,
     pub reward_mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub reward_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
-        mut,
+        mut, dup,
         constraint = destination.mint == reward_mint.key() @ RestakingError::InvalidMint,
         constraint = destination.key() != reward_vault.key() @ RestakingError::InvalidRewardVault,
     )]

@@ -11,7 +11,7 @@ use anchor_lang::prelude::*;
 pub struct OpenOperatorPool<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
-    #[account(mut, has_one = authority @ RestakingError::NotOperatorAuthority)]
+    #[account(mut, dup, has_one = authority @ RestakingError::NotOperatorAuthority)]
     pub operator: Account<'info, Operator>,
     pub pool: Account<'info, Pool>,
     /// CHECK: created by this instruction at its PDA (seeds checked here) with

@@ -18,7 +18,7 @@ pub struct UpdateOperatorArgs {
 pub struct UpdateOperator<'info> {
     pub authority: Signer<'info>,
     pub config: Account<'info, Config>,
-    #[account(mut, has_one = authority @ RestakingError::NotOperatorAuthority)]
+    #[account(mut, dup, has_one = authority @ RestakingError::NotOperatorAuthority)]
     pub operator: Account<'info, Operator>,
 }
 

@@ -15,16 +15,16 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 #[derive(Accounts)]
 pub struct ExecuteSlash<'info> {
     #[account(
-        mut,
+        mut, dup,
         has_one = lst_mint @ RestakingError::InvalidMint,
         constraint = pool.vault == pool_vault.key() @ RestakingError::InvalidVault,
         constraint = pool.token_program == token_program.key() @ RestakingError::InvalidTokenProgram,
     )]
     pub pool: Box<Account<'info, Pool>>,
-    #[account(mut, has_one = pool @ RestakingError::WrongPool)]
+    #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = operator_pool @ RestakingError::WrongDelegation,
         has_one = service @ RestakingError::ServiceNotLinked,
         constraint = slash_request.status == SlashStatus::Pending @ RestakingError::SlashNotPending,
@@ -32,13 +32,14 @@ pub struct ExecuteSlash<'info> {
     pub slash_request: Box<Account<'info, SlashRequest>>,
     pub service: Box<Account<'info, Service>>,
     pub lst_mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The service's token account of this LST.
     #[account(
-        mut,
+        mut, dup,
         constraint = destination.mint == lst_mint.key() @ RestakingError::InvalidMint,
         constraint = destination.owner == service.destination @ RestakingError::InvalidSlashDestination,
+        constraint = destination.key() != pool_vault.key() @ RestakingError::InvalidSlashDestination,
     )]
     pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
     /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.

@@ -24,7 +24,7 @@ pub struct RequestSlash<'info> {
         constraint = service_link.operator == operator_pool.operator @ RestakingError::ServiceNotLinked,
     )]
     pub service_link: Box<Account<'info, ServiceLink>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
     /// CHECK: created by this instruction at its PDA (seeds checked here) with
     /// `pda::init_account`, robust to pre-funding.

@@ -11,7 +11,7 @@ pub struct UnlinkService<'info> {
     pub authority: Signer<'info>,
     #[account(has_one = authority @ RestakingError::NotOperatorAuthority)]
     pub operator: Account<'info, Operator>,
-    #[account(mut, has_one = operator @ RestakingError::ServiceNotLinked)]
+    #[account(mut, dup, has_one = operator @ RestakingError::ServiceNotLinked)]
     pub service_link: Account<'info, ServiceLink>,
 }
 

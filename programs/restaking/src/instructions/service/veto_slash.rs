@@ -10,10 +10,10 @@ pub struct VetoSlash<'info> {
     pub guardian: Signer<'info>,
     #[account(has_one = guardian @ RestakingError::NotGuardian)]
     pub config: Account<'info, Config>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub operator_pool: Account<'info, OperatorPool>,
     #[account(
-        mut,
+        mut, dup,
         has_one = operator_pool @ RestakingError::WrongDelegation,
         constraint = slash_request.status == SlashStatus::Pending @ RestakingError::SlashNotPending,
     )]

@@ -17,16 +17,16 @@ use anchor_lang::prelude::*;
 pub struct CancelWithdrawal<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub pool: Box<Account<'info, Pool>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
     #[account(
-        mut,
+        mut, dup,
         close = owner,
         has_one = position @ RestakingError::WrongTicket,
     )]
@@ -34,10 +34,10 @@ pub struct CancelWithdrawal<'info> {
     /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
     /// The ticket's bucket (`Undelegate` tickets only).
-    #[account(mut)]
+    #[account(mut, dup)]
     pub operator_pool: Option<Box<Account<'info, OperatorPool>>>,
     /// The position's delegation to that bucket (`Undelegate` tickets only).
-    #[account(mut)]
+    #[account(mut, dup)]
     pub delegation: Option<Box<Account<'info, Delegation>>>,
 }
 

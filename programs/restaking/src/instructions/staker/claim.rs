@@ -25,24 +25,24 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 pub struct Claim<'info> {
     pub owner: Signer<'info>,
     #[account(
-        mut,
+        mut, dup,
         has_one = lst_mint @ RestakingError::InvalidMint,
         constraint = pool.vault == pool_vault.key() @ RestakingError::InvalidVault,
         constraint = pool.token_program == token_program.key() @ RestakingError::InvalidTokenProgram,
     )]
     pub pool: Box<Account<'info, Pool>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
     pub lst_mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// Any token account of the LST mint; receives the base yield.
     #[account(
-        mut,
+        mut, dup,
         constraint = owner_lst_account.mint == lst_mint.key() @ RestakingError::InvalidMint,
         constraint = owner_lst_account.key() != pool.vault @ RestakingError::InvalidVault,
     )]
@@ -51,11 +51,11 @@ pub struct Claim<'info> {
     pub rate_source: Option<UncheckedAccount<'info>>,
     pub token_program: Interface<'info, TokenInterface>,
     /// A bucket the position delegates to (optional: claims its delegation leg too).
-    #[account(mut, has_one = pool @ RestakingError::WrongPool)]
+    #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]
     pub operator_pool: Option<Box<Account<'info, OperatorPool>>>,
     /// The position's delegation to `operator_pool`.
     #[account(
-        mut,
+        mut, dup,
         has_one = position @ RestakingError::WrongDelegation,
     )]
     pub delegation: Option<Box<Account<'info, Delegation>>>,

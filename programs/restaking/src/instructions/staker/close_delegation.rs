@@ -10,12 +10,12 @@ use anchor_lang::prelude::*;
 pub struct CloseDelegation<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(mut, has_one = owner @ RestakingError::NotPositionOwner)]
+    #[account(mut, dup, has_one = owner @ RestakingError::NotPositionOwner)]
     pub position: Account<'info, Position>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub operator_pool: Account<'info, OperatorPool>,
     #[account(
-        mut,
+        mut, dup,
         close = owner,
         has_one = position @ RestakingError::WrongDelegation,
         has_one = operator_pool @ RestakingError::WrongDelegation,

@@ -10,10 +10,10 @@ use anchor_lang::prelude::*;
 pub struct ClosePosition<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
     #[account(
-        mut,
+        mut, dup,
         close = owner,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,

@@ -19,40 +19,40 @@ pub struct CompleteWithdrawal<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
     #[account(
-        mut,
+        mut, dup,
         has_one = lst_mint @ RestakingError::InvalidMint,
         constraint = pool.vault == pool_vault.key() @ RestakingError::InvalidVault,
         constraint = pool.token_program == token_program.key() @ RestakingError::InvalidTokenProgram,
     )]
     pub pool: Box<Account<'info, Pool>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
     #[account(
-        mut,
+        mut, dup,
         close = owner,
         has_one = position @ RestakingError::WrongTicket,
     )]
     pub ticket: Box<Account<'info, WithdrawalTicket>>,
     pub lst_mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// Any token account of the LST mint; receives the LST.
     #[account(
-        mut,
+        mut, dup,
         constraint = owner_lst_account.mint == lst_mint.key() @ RestakingError::InvalidMint,
         constraint = owner_lst_account.key() != pool.vault @ RestakingError::InvalidVault,
     )]
     pub owner_lst_account: Box<InterfaceAccount<'info, TokenAccount>>,
     pub token_program: Interface<'info, TokenInterface>,
     /// The ticket's bucket (`Undelegate` tickets only).
-    #[account(mut)]
+    #[account(mut, dup)]
     pub operator_pool: Option<Box<Account<'info, OperatorPool>>>,
     /// The position's delegation to that bucket (`Undelegate` tickets only).
-    #[account(mut)]
+    #[account(mut, dup)]
     pub delegation: Option<Box<Account<'info, Delegation>>>,
 }
 

@@ -21,17 +21,17 @@ pub struct Delegate<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
     pub config: Box<Account<'info, Config>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub pool: Box<Account<'info, Pool>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
     pub operator: Box<Account<'info, Operator>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = pool @ RestakingError::WrongPool,
         has_one = operator @ RestakingError::WrongDelegation,
     )]

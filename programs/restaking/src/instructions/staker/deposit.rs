@@ -16,26 +16,26 @@ pub struct Deposit<'info> {
     pub owner: Signer<'info>,
     pub config: Account<'info, Config>,
     #[account(
-        mut,
+        mut, dup,
         has_one = lst_mint @ RestakingError::InvalidMint,
         constraint = pool.vault == pool_vault.key() @ RestakingError::InvalidVault,
         constraint = pool.token_program == token_program.key() @ RestakingError::InvalidTokenProgram,
     )]
     pub pool: Box<Account<'info, Pool>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
     pub lst_mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
-        mut,
+        mut, dup,
         constraint = owner_lst_account.mint == lst_mint.key() @ RestakingError::InvalidMint,
         constraint = owner_lst_account.key() != pool.vault @ RestakingError::InvalidVault,
     )]
     pub owner_lst_account: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// CHECK: the pool's rate source account (omit for manual pools); key, owner program and
     /// layout are checked by `refresh_rate`.

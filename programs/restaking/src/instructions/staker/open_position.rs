@@ -12,7 +12,7 @@ pub struct OpenPosition<'info> {
     /// Owner of the new position; pays its rent and gets it back on `close_position`.
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
     /// CHECK: created by this instruction at its PDA (seeds checked here) with
     /// `pda::init_account`, robust to pre-funding.

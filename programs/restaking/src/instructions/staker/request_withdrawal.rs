@@ -17,10 +17,10 @@ pub struct RequestWithdrawal<'info> {
     pub owner: Signer<'info>,
     /// Must sign when the position has a lien (SPEC §6).
     pub lien_holder: Option<Signer<'info>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub pool: Box<Account<'info, Pool>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]

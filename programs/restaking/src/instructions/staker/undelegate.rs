@@ -22,18 +22,18 @@ pub struct Undelegate<'info> {
     pub owner: Signer<'info>,
     /// Must sign when the position has a lien (SPEC §6).
     pub lien_holder: Option<Signer<'info>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub pool: Box<Account<'info, Pool>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
-    #[account(mut, has_one = pool @ RestakingError::WrongPool)]
+    #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = position @ RestakingError::WrongDelegation,
         has_one = operator_pool @ RestakingError::WrongDelegation,
     )]
