@@ -7,7 +7,7 @@ use anchor_spl::token_2022::spl_token_2022::extension::{
     StateWithExtensions,
 };
 use anchor_spl::token_2022::spl_token_2022::state::{AccountState, Mint as MintState};
-use anchor_spl::token_interface::{self, Mint, TokenAccount, TransferChecked};
+use anchor_spl::token_interface::{self, TransferChecked};
 
 /// Rejects mints whose extensions would let a third party move, freeze or hide vault funds,
 /// or run foreign code on every transfer: transfer hook, permanent delegate, confidential
@@ -42,31 +42,33 @@ pub fn validate_mint_extensions(mint: &AccountInfo) -> Result<()> {
 }
 
 /// Moves `amount` from a user's account into the vault, signed by the user, and returns what
-/// the vault actually received (less any Token-2022 transfer fee), measured by reloading it.
+/// the vault actually received (less any Token-2022 transfer fee), measured by reading the
+/// vault's balance before and after. The token program checks `mint` and `decimals` against
+/// both accounts.
 pub fn transfer_to_vault<'info>(
     token_program: &AccountInfo<'info>,
-    from: &InterfaceAccount<'info, TokenAccount>,
-    vault: &mut InterfaceAccount<'info, TokenAccount>,
-    mint: &InterfaceAccount<'info, Mint>,
+    from: &AccountInfo<'info>,
+    vault: &AccountInfo<'info>,
+    mint: &AccountInfo<'info>,
+    decimals: u8,
     authority: &AccountInfo<'info>,
     amount: u64,
 ) -> Result<u64> {
-    let before = vault.amount;
+    let before = token_account_amount(vault)?;
     token_interface::transfer_checked(
         CpiContext::new(
             token_program.key(),
             TransferChecked {
-                from: from.to_account_info(),
-                mint: mint.to_account_info(),
-                to: vault.to_account_info(),
+                from: from.clone(),
+                mint: mint.clone(),
+                to: vault.clone(),
                 authority: authority.clone(),
             },
         ),
         amount,
-        mint.decimals,
+        decimals,
     )?;
-    vault.reload()?;
-    let received = vault.amount.safe_sub(before)?;
+    let received = token_account_amount(vault)?.safe_sub(before)?;
     require!(received > 0, RestakingError::NothingReceived);
     Ok(received)
 }
@@ -74,9 +76,10 @@ pub fn transfer_to_vault<'info>(
 /// Moves `amount` out of the vault, signed by the pool PDA.
 pub fn transfer_from_vault<'info>(
     token_program: &AccountInfo<'info>,
-    vault: &InterfaceAccount<'info, TokenAccount>,
+    vault: &AccountInfo<'info>,
     to: &AccountInfo<'info>,
-    mint: &InterfaceAccount<'info, Mint>,
+    mint: &AccountInfo<'info>,
+    decimals: u8,
     pool: &AccountInfo<'info>,
     pool_seeds: &[&[u8]],
     amount: u64,
@@ -85,14 +88,30 @@ pub fn transfer_from_vault<'info>(
         CpiContext::new_with_signer(
             token_program.key(),
             TransferChecked {
-                from: vault.to_account_info(),
-                mint: mint.to_account_info(),
+                from: vault.clone(),
+                mint: mint.clone(),
                 to: to.clone(),
                 authority: pool.clone(),
             },
             &[pool_seeds],
         ),
         amount,
-        mint.decimals,
+        decimals,
     )
+}
+
+/// Byte range of `amount` in a token account: SPL Token and Token-2022 share the base layout
+/// (mint 32, owner 32, amount 8, ...).
+const TOKEN_ACCOUNT_AMOUNT: core::ops::Range<usize> = 64..72;
+
+/// The balance of a token account already validated as one (an `InterfaceAccount`), read in
+/// place: cheaper than `reload()`, which unpacks the whole account again after a CPI.
+fn token_account_amount(account: &AccountInfo) -> Result<u64> {
+    let data = account.try_borrow_data()?;
+    let bytes = data
+        .get(TOKEN_ACCOUNT_AMOUNT)
+        .ok_or(ErrorCode::AccountDidNotDeserialize)?;
+    let mut amount = [0u8; 8];
+    amount.copy_from_slice(bytes);
+    Ok(u64::from_le_bytes(amount))
 }

@@ -9,7 +9,7 @@ use crate::rate_source::refresh_rate;
 use crate::state::{OperatorPool, Pool, Service, SlashRequest, SlashStatus};
 use crate::token::transfer_from_vault;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -31,7 +31,9 @@ pub struct ExecuteSlash<'info> {
     )]
     pub slash_request: Box<Account<'info, SlashRequest>>,
     pub service: Box<Account<'info, Service>>,
-    pub lst_mint: Box<InterfaceAccount<'info, Mint>>,
+    /// CHECK: the pool's LST mint (`has_one` on `pool`), passed to `transfer_checked`, where
+    /// the token program checks it and the pool's `lst_decimals` against both token accounts.
+    pub lst_mint: UncheckedAccount<'info>,
     #[account(mut, dup)]
     pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The service's token account of this LST.
@@ -75,9 +77,10 @@ pub fn handler(ctx: Context<ExecuteSlash>) -> Result<()> {
     if seized > 0 {
         transfer_from_vault(
             &accounts.token_program.to_account_info(),
-            &accounts.pool_vault,
+            &accounts.pool_vault.to_account_info(),
             &accounts.destination.to_account_info(),
             &accounts.lst_mint,
+            pool.lst_decimals,
             &pool.to_account_info(),
             &pool.signer_seeds(),
             seized,

@@ -18,7 +18,7 @@ use crate::reward_streams::pay_streams;
 use crate::state::{Delegation, OperatorPool, Pool, Position};
 use crate::token::transfer_from_vault;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -37,7 +37,9 @@ pub struct Claim<'info> {
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
-    pub lst_mint: Box<InterfaceAccount<'info, Mint>>,
+    /// CHECK: the pool's LST mint (`has_one` on `pool`), passed to `transfer_checked`, where
+    /// the token program checks it and the pool's `lst_decimals` against both token accounts.
+    pub lst_mint: UncheckedAccount<'info>,
     #[account(mut, dup)]
     pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// Any token account of the LST mint; receives the base yield.
@@ -119,9 +121,10 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
         pool.total_yield_paid_lst = pool.total_yield_paid_lst.safe_add(base_yield)?;
         transfer_from_vault(
             &accounts.token_program.to_account_info(),
-            &accounts.pool_vault,
+            &accounts.pool_vault.to_account_info(),
             &accounts.owner_lst_account.to_account_info(),
             &accounts.lst_mint,
+            pool.lst_decimals,
             &pool.to_account_info(),
             &pool.signer_seeds(),
             base_yield,

@@ -11,7 +11,7 @@ use crate::math::SafeMath;
 use crate::state::{Delegation, OperatorPool, Pool, Position, TicketKind, WithdrawalTicket};
 use crate::token::transfer_from_vault;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -37,7 +37,9 @@ pub struct CompleteWithdrawal<'info> {
         has_one = position @ RestakingError::WrongTicket,
     )]
     pub ticket: Box<Account<'info, WithdrawalTicket>>,
-    pub lst_mint: Box<InterfaceAccount<'info, Mint>>,
+    /// CHECK: the pool's LST mint (`has_one` on `pool`), passed to `transfer_checked`, where
+    /// the token program checks it and the pool's `lst_decimals` against both token accounts.
+    pub lst_mint: UncheckedAccount<'info>,
     #[account(mut, dup)]
     pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// Any token account of the LST mint; receives the LST.
@@ -81,9 +83,10 @@ pub fn handler(ctx: Context<CompleteWithdrawal>) -> Result<()> {
             pool.total_withdrawn_lst = pool.total_withdrawn_lst.safe_add(ticket.lst)?;
             transfer_from_vault(
                 &accounts.token_program.to_account_info(),
-                &accounts.pool_vault,
+                &accounts.pool_vault.to_account_info(),
                 &accounts.owner_lst_account.to_account_info(),
                 &accounts.lst_mint,
+                pool.lst_decimals,
                 &pool.to_account_info(),
                 &pool.signer_seeds(),
                 ticket.lst,

@@ -8,7 +8,7 @@ use crate::rate_source::refresh_rate;
 use crate::state::{Config, Pool, Position};
 use crate::token::transfer_to_vault;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -28,7 +28,9 @@ pub struct Deposit<'info> {
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
-    pub lst_mint: Box<InterfaceAccount<'info, Mint>>,
+    /// CHECK: the pool's LST mint (`has_one` on `pool`), passed to `transfer_checked`, where
+    /// the token program checks it and the pool's `lst_decimals` against both token accounts.
+    pub lst_mint: UncheckedAccount<'info>,
     #[account(
         mut, dup,
         constraint = owner_lst_account.mint == lst_mint.key() @ RestakingError::InvalidMint,
@@ -71,9 +73,10 @@ pub fn handler(ctx: Context<Deposit>, amount: u64, min_value: u64) -> Result<()>
 
     let received = transfer_to_vault(
         &accounts.token_program.to_account_info(),
-        &accounts.owner_lst_account,
-        &mut accounts.pool_vault,
+        &accounts.owner_lst_account.to_account_info(),
+        &accounts.pool_vault.to_account_info(),
         &accounts.lst_mint,
+        pool.lst_decimals,
         &accounts.owner.to_account_info(),
         amount,
     )?;
