@@ -58,9 +58,21 @@ const MAX_REGRESSION: f64 = 0.20;
 /// PERFORMANCE.md targets (half the Jito vault program's comparable instruction).
 const TARGETS: &[(&str, u64, &str)] = &[
     ("deposit_repeat", 11_900, "Jito MintTo 23,724 / 2"),
-    ("delegate_first", 19_000, "Jito InitializeVaultOperatorDelegation+AddDelegation / 2"),
-    ("request_withdrawal", 15_600, "Jito EnqueueWithdrawal 31,262 / 2"),
-    ("complete_withdrawal", 16_000, "Jito BurnWithdrawalTicket 32,044 / 2"),
+    (
+        "delegate_first",
+        19_000,
+        "Jito InitializeVaultOperatorDelegation+AddDelegation / 2",
+    ),
+    (
+        "request_withdrawal",
+        15_600,
+        "Jito EnqueueWithdrawal 31,262 / 2",
+    ),
+    (
+        "complete_withdrawal",
+        16_000,
+        "Jito BurnWithdrawalTicket 32,044 / 2",
+    ),
     ("claim_4streams", 40_000, "PERFORMANCE.md"),
 ];
 /// Instructions a staker sends (for `max_user_cu`); the rest are cranks, services, operators.
@@ -126,9 +138,12 @@ fn main() {
                 failures.push(format!("{name}: {value} CU > {HARD_LIMIT}"));
             }
             match base.get(name).and_then(|v| v.as_u64()) {
-                Some(b) if (value as f64) > (b as f64) * (1.0 + MAX_REGRESSION) => failures.push(
-                    format!("{name}: {value} CU > baseline {b} + 20 % ({:+.1} %)", pct(value, b)),
-                ),
+                Some(b) if (value as f64) > (b as f64) * (1.0 + MAX_REGRESSION) => {
+                    failures.push(format!(
+                        "{name}: {value} CU > baseline {b} + 20 % ({:+.1} %)",
+                        pct(value, b)
+                    ))
+                }
                 Some(_) => {}
                 None => eprintln!("cu-check: {name} is not in the baseline (new; not checked)"),
             }
@@ -216,8 +231,15 @@ fn render(runs: &[(u64, Run)], so_path: &str, so_len: usize) -> String {
             .map(|(_, r)| pct(r.cu_of(name), *cu).abs())
             .fold(0f64, f64::max);
         worst = worst.max(max_dev);
-        let figures: Vec<String> = runs.iter().map(|(_, r)| r.cu_of(name).to_string()).collect();
-        let _ = writeln!(s, "#   {name}: {} (max {max_dev:.2} %)", figures.join(" / "));
+        let figures: Vec<String> = runs
+            .iter()
+            .map(|(_, r)| r.cu_of(name).to_string())
+            .collect();
+        let _ = writeln!(
+            s,
+            "#   {name}: {} (max {max_dev:.2} %)",
+            figures.join(" / ")
+        );
     }
     let _ = writeln!(s, "# largest growth: {worst:.2} %");
 
@@ -288,8 +310,15 @@ impl Run {
     }
 
     fn new(so: &[u8]) -> Self {
-        let mut svm = LiteSVM::new().with_log_bytes_limit(None);
-        svm.add_program(restaking::ID, so).expect("load restaking.so");
+        #[cfg(feature = "trace")]
+        let svm = LiteSVM::new_debuggable(std::env::var("CU_TRACE").is_ok());
+        #[cfg(not(feature = "trace"))]
+        let svm = LiteSVM::new();
+        let mut svm = svm.with_log_bytes_limit(None);
+        #[cfg(feature = "trace")]
+        svm.set_invocation_inspect_callback(litesvm::EmptyInvocationInspectCallback);
+        svm.add_program(restaking::ID, so)
+            .expect("load restaking.so");
         let mut clock: Clock = svm.get_sysvar();
         clock.unix_timestamp = 1_700_000_000;
         clock.epoch = 500;
@@ -309,7 +338,12 @@ impl Run {
     /// top-level invocation, or the failure with its logs.
     fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<u64, String> {
         let mut keys: Vec<&Keypair> = vec![&self.payer];
-        keys.extend(signers.iter().copied().filter(|k| k.pubkey() != self.payer.pubkey()));
+        keys.extend(
+            signers
+                .iter()
+                .copied()
+                .filter(|k| k.pubkey() != self.payer.pubkey()),
+        );
         // the whole transaction budget, so that an instruction over the default 200k is
         // measured (and reported by --check) rather than cut off
         let mut all = vec![Instruction {
@@ -339,9 +373,24 @@ impl Run {
     }
 
     fn measure(&mut self, name: &'static str, ix: Instruction, signers: &[&Keypair]) {
+        // `--features trace` with CU_TRACE=<instruction>: register trace of that measurement
+        // (every program it runs) into $SBF_TRACE_DIR; see scripts/cu-profile.sh
+        #[cfg(feature = "trace")]
+        let traced = std::env::var("CU_TRACE").is_ok_and(|v| v == name);
+        #[cfg(feature = "trace")]
+        if traced {
+            self.svm.set_invocation_inspect_callback(
+                litesvm::register_tracing::DefaultRegisterTracingCallback::default(),
+            );
+        }
         let cu = self
             .send(&[ix], signers)
             .unwrap_or_else(|e| panic!("{name} failed: {e}"));
+        #[cfg(feature = "trace")]
+        if traced {
+            self.svm
+                .set_invocation_inspect_callback(litesvm::EmptyInvocationInspectCallback);
+        }
         self.cu.push((name, cu));
         // CU_LOGS=<instruction>|all prints the runtime's log of that measurement to stderr
         if std::env::var("CU_LOGS").is_ok_and(|v| v == name || v == "all") {
@@ -510,7 +559,12 @@ impl Run {
         for s in &streams {
             let kp = op_b.kp.insecure_clone();
             r.ok(
-                &[client::add_reward_mint(kp.pubkey(), op_b.operator, op_b.bucket, s)],
+                &[client::add_reward_mint(
+                    kp.pubkey(),
+                    op_b.operator,
+                    op_b.bucket,
+                    s,
+                )],
                 &[&kp],
             );
         }
@@ -523,7 +577,9 @@ impl Run {
         // a service linked by operator A
         let svc_authority = Keypair::new_from_array([50; 32]);
         let slasher = Keypair::new_from_array([51; 32]);
-        r.svm.airdrop(&svc_authority.pubkey(), 10 * ONE).expect("airdrop");
+        r.svm
+            .airdrop(&svc_authority.pubkey(), 10 * ONE)
+            .expect("airdrop");
         r.svm.airdrop(&slasher.pubkey(), 10 * ONE).expect("airdrop");
         r.ok(
             &[client::register_service(
@@ -537,7 +593,10 @@ impl Run {
         let service = client::service_pda(&svc_authority.pubkey());
         let seized = r.token_account(&lst_mint, &svc_authority.pubkey(), 0);
         let op_a_kp = op_a.kp.insecure_clone();
-        r.ok(&[client::link_service(op_a_kp.pubkey(), service, 1_000)], &[&op_a_kp]);
+        r.ok(
+            &[client::link_service(op_a_kp.pubkey(), service, 1_000)],
+            &[&op_a_kp],
+        );
 
         // the measured user: every PDA it creates has bump 255
         let kp = deterministic_user(&keys, &[op_a.bucket, op_b.bucket]);
@@ -561,7 +620,11 @@ impl Run {
             &[&user.kp],
         );
 
-        r.measure("open_position", client::open_position(owner, &keys), &[&user.kp]);
+        r.measure(
+            "open_position",
+            client::open_position(owner, &keys),
+            &[&user.kp],
+        );
         r.add_existing_stakers(&keys, &[op_a.bucket, op_b.bucket], others);
 
         // deposits
@@ -578,12 +641,26 @@ impl Run {
         };
         r.measure("delegate_first", del(&op_a, 300 * ONE, &[]), &[&user.kp]);
         r.measure("delegate_repeat", del(&op_a, 100 * ONE, &[]), &[&user.kp]);
-        r.measure("delegate_first_4streams", del(&op_b, 300 * ONE, &metas_b), &[&user.kp]);
-        r.measure("delegate_repeat_4streams", del(&op_b, 100 * ONE, &metas_b), &[&user.kp]);
+        r.measure(
+            "delegate_first_4streams",
+            del(&op_b, 300 * ONE, &metas_b),
+            &[&user.kp],
+        );
+        r.measure(
+            "delegate_repeat_4streams",
+            del(&op_b, 100 * ONE, &metas_b),
+            &[&user.kp],
+        );
 
         // rewards into B's four streams, and a rate rise to strip
         let fund = |i: usize| {
-            client::fund_rewards(funder.pubkey(), op_b.operator, &streams[i], funder_accounts[i], 1_000_000 * 1_000_000)
+            client::fund_rewards(
+                funder.pubkey(),
+                op_b.operator,
+                &streams[i],
+                funder_accounts[i],
+                1_000_000 * 1_000_000,
+            )
         };
         r.svm.airdrop(&funder.pubkey(), ONE).expect("airdrop");
         r.measure("fund_rewards", fund(0), &[&funder]);
@@ -612,16 +689,24 @@ impl Run {
         r.set_rate(stake_pool, &lst_mint, RATE_DEN / 100 * 103);
         r.measure("claim_0streams", claim(&[]), &[&user.kp]);
         r.set_rate(stake_pool, &lst_mint, RATE_DEN / 100 * 104);
-        r.measure("claim_idle", client::claim(owner, &keys, user.lst), &[&user.kp]);
+        r.measure(
+            "claim_idle",
+            client::claim(owner, &keys, user.lst),
+            &[&user.kp],
+        );
         for (i, acc) in user.rewards.iter().enumerate() {
             let amount = u64::from_le_bytes(
-                r.svm.get_account(acc).expect("reward account").data[64..72].try_into().expect("amount"),
+                r.svm.get_account(acc).expect("reward account").data[64..72]
+                    .try_into()
+                    .expect("amount"),
             );
             assert!(amount > 0, "stream {i} paid nothing");
         }
 
         // exits: an undelegation (ticket 0) and a withdrawal (ticket 1)
-        let shares = r.read::<Delegation>(&client::delegation_pda(&position, &op_a.bucket)).shares;
+        let shares = r
+            .read::<Delegation>(&client::delegation_pda(&position, &op_a.bucket))
+            .shares;
         let nonce = r.read::<Position>(&position).ticket_nonce;
         assert_eq!(nonce, 0);
         r.measure(
@@ -640,13 +725,19 @@ impl Run {
             ("Config", r.data_len(&client::config_pda())),
             ("Pool", r.data_len(&keys.pool)),
             ("Position", r.data_len(&position)),
-            ("Delegation", r.data_len(&client::delegation_pda(&position, &op_a.bucket))),
+            (
+                "Delegation",
+                r.data_len(&client::delegation_pda(&position, &op_a.bucket)),
+            ),
             ("WithdrawalTicket", r.data_len(&withdrawal_ticket)),
             ("Operator", r.data_len(&op_a.operator)),
             ("OperatorPool", r.data_len(&op_a.bucket)),
             ("RewardIndex", r.data_len(&streams[0].reward_index)),
             ("Service", r.data_len(&service)),
-            ("ServiceLink", r.data_len(&client::service_link_pda(&service, &op_a.operator))),
+            (
+                "ServiceLink",
+                r.data_len(&client::service_link_pda(&service, &op_a.operator)),
+            ),
             ("pool vault (token account)", r.data_len(&keys.vault)),
         ];
         // the types' declared sizes must match what the program created
@@ -664,7 +755,10 @@ impl Run {
                 "ServiceLink" => ServiceLink::SPACE,
                 _ => *len,
             };
-            assert_eq!(*len, declared, "{name}: created {len} bytes, declared {declared}");
+            assert_eq!(
+                *len, declared,
+                "{name}: created {len} bytes, declared {declared}"
+            );
         }
 
         r.advance(7 * DAY + 1);
@@ -675,7 +769,13 @@ impl Run {
         );
         r.measure(
             "complete_undelegation",
-            client::complete_ticket(owner, &keys, undelegation_ticket, user.lst, Some(op_a.bucket)),
+            client::complete_ticket(
+                owner,
+                &keys,
+                undelegation_ticket,
+                user.lst,
+                Some(op_a.bucket),
+            ),
             &[&user.kp],
         );
 
@@ -720,7 +820,10 @@ fn top_level_cu(logs: &[String], program: &Pubkey) -> Option<u64> {
                 continue;
             }
             if line.starts_with(&prefix) && depth == 1 {
-                found = line[prefix.len()..].split(' ').next().and_then(|n| n.parse().ok());
+                found = line[prefix.len()..]
+                    .split(' ')
+                    .next()
+                    .and_then(|n| n.parse().ok());
             }
             if rest.ends_with(" success") || rest.contains(" failed") {
                 depth = depth.saturating_sub(1);
