@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, lints, unit and property tests of the program's
 # math and state, the integration tests on an embedded bank (SPL Token and Token-2022 run for
-# real), the reference scenarios, and the lifecycle demo.
+# real), the reference scenarios, and the lifecycle demo; then builds the program to a real
+# SBF binary (scripts/build-sbf.sh), runs every integration test again against that binary,
+# and checks its compute units against bench/cu-baseline.json (scripts/cu-report.sh --check).
 #
-# Needs only rustup's stable Rust; cargo fetches every crate from the registry. Environment:
-#   PROPTEST_CASES   cases per property test (default 256; raise for a longer soak)
+# Needs rustup's stable Rust; cargo fetches every crate from the registry, and the SBF stage
+# installs its toolchain from Debian packages and crates.io (root or sudo for apt-get; cached
+# in $SBF_HOME, default ~/.cache/restaking-sbf). Environment:
+#   PROPTEST_CASES      sequences of the property test (default 500; raise for a longer soak)
+#   SBF_PROPTEST_CASES  the same on the SBF binary (default 100)
+#   RESTAKING_SKIP_SBF  set to 1 to skip the SBF stage (machines without apt); CI never does
 set -euo pipefail
 cd "$(dirname "$0")/.."
+started=$SECONDS
 
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> [%ss] %s\n' "$((SECONDS - started))" "$*"; }
 # The embedded bank logs every instruction at debug level unless told otherwise.
 export RUST_LOG="${RUST_LOG:-error}"
 
-started=$SECONDS
 
 if cargo fmt --version >/dev/null 2>&1; then
   step "cargo fmt --check"
@@ -28,19 +34,44 @@ else
   echo "clippy not installed with this toolchain: skipping lints"
 fi
 
-step "cargo test (unit, property, integration, scenarios)"
+if cargo fmt --version >/dev/null 2>&1; then
+  (cd bench/cu && cargo fmt -- --check)   # its own workspace
+fi
+
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
-set +e
-cargo test --locked --workspace --all-targets --no-fail-fast 2>&1 | tee "$results"
-status=${PIPESTATUS[0]}
-set -e
-passed=$(grep -aE '^test result: ' "$results" | awk '{s += $4} END {print s + 0}')
-failed=$(grep -aE '^test result: ' "$results" | awk '{s += $6} END {print s + 0}')
-[ "$status" -eq 0 ] || { printf '\ntests: %s passed, %s failed\n' "$passed" "$failed"; exit "$status"; }
+# runs a cargo test command, adding its results to the totals; stops on a failure
+run_tests() {
+  set +e
+  "$@" 2>&1 | tee -a "$results"
+  local status=${PIPESTATUS[0]}
+  set -e
+  passed=$(grep -aE '^test result: ' "$results" | awk '{s += $4} END {print s + 0}')
+  failed=$(grep -aE '^test result: ' "$results" | awk '{s += $6} END {print s + 0}')
+  [ "$status" -eq 0 ] || { printf '\ntests: %s passed, %s failed\n' "$passed" "$failed"; exit "$status"; }
+}
+
+step "cargo test (unit, property, integration, scenarios)"
+run_tests cargo test --locked --workspace --all-targets --no-fail-fast
+native=$passed
 
 step "lifecycle demo"
 cargo run --locked -q -p restaking-cli -- demo >/dev/null
+
+if [ "${RESTAKING_SKIP_SBF:-0}" = 1 ]; then
+  echo "RESTAKING_SKIP_SBF=1: skipping the SBF build, the tests on the binary and the CU check"
+else
+  step "SBF binary (scripts/build-sbf.sh)"
+  scripts/build-sbf.sh
+
+  step "integration tests and scenarios on the SBF binary (RESTAKING_SBF=1)"
+  RESTAKING_SBF=1 PROPTEST_CASES="${SBF_PROPTEST_CASES:-100}" \
+    run_tests cargo test --locked -p restaking-tests --tests --no-fail-fast
+  echo "on the SBF binary: $((passed - native)) passed"
+
+  step "compute units (scripts/cu-report.sh --check)"
+  scripts/cu-report.sh --check --no-build
+fi
 
 printf '\nall checks passed in %ss\n' "$((SECONDS - started))"
 printf 'tests: %s passed, %s failed\n' "$passed" "$failed"
