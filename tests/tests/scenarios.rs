@@ -389,16 +389,16 @@ async fn scenario_s2_no_double_delegation() {
     );
     assert_eq!(env.snapshot(&watched).await, before);
 
-    // Delegating to X again reuses Alice's one record for X; a record at any other address
-    // for (Alice, X) is rejected by its seeds.
+    // Delegating to X again reuses Alice's one record for X; any other record (here her
+    // record for Y) is rejected.
     env.advance_time(1).await;
     let alice_position = pool.keys.position(&alice.key());
     let mut ix = client::delegate(alice.key(), &pool.keys, x.operator, ONE);
     let fake = client::delegation_pda(&alice_position, &y.bucket);
     ix.accounts[6].pubkey = fake;
-    assert_anchor_error(
+    assert_error(
         env.send(&[ix], &[&alice.kp]).await,
-        anchor_lang::error::ErrorCode::ConstraintSeeds,
+        RestakingError::WrongDelegation,
     );
     assert_eq!(env.position(&pool, &alice).await.open_delegations, 2);
 

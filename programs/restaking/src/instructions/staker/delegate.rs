@@ -36,14 +36,13 @@ pub struct Delegate<'info> {
         has_one = operator @ RestakingError::WrongDelegation,
     )]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
-    /// CHECK: the position's delegation record for this bucket at its PDA (seeds checked
-    /// here); created on first use with `pda::init_account`, otherwise loaded as a
-    /// `Delegation` (owner and discriminator checked) and written back.
-    #[account(
-        mut,
-        seeds = [Delegation::SEED, position.key().as_ref(), operator_pool.key().as_ref()],
-        bump,
-    )]
+    /// CHECK: the position's delegation record for this bucket, PDA
+    /// `["delegation", position, operator_pool]`. On first use its address is derived and
+    /// checked, and it is created with `pda::init_account`. Afterwards it is loaded as a
+    /// `Delegation` (owner and discriminator checked) whose `position` and `operator_pool`
+    /// must be these: this program creates a `Delegation` only at that PDA, so the record is
+    /// the PDA without paying ~1,500 CU a try to derive it again.
+    #[account(mut)]
     pub delegation: UncheckedAccount<'info>,
     /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
@@ -83,6 +82,19 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
 
     let is_new = *delegation_info.owner != crate::ID;
     if is_new {
+        let (address, bump) = Pubkey::find_program_address(
+            &[
+                Delegation::SEED,
+                position.key().as_ref(),
+                bucket.key().as_ref(),
+            ],
+            &crate::ID,
+        );
+        require_keys_eq!(
+            delegation_info.key(),
+            address,
+            RestakingError::WrongDelegation
+        );
         let mut reward_checkpoints = [0u128; MAX_REWARD_MINTS];
         for (checkpoint, index) in reward_checkpoints.iter_mut().zip(indexes.iter()) {
             *checkpoint = index.acc_per_share;
@@ -98,7 +110,7 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
             reward_checkpoints,
             reward_owed: [0; MAX_REWARD_MINTS],
             open_undelegations: 0,
-            bump: ctx.bumps.delegation,
+            bump,
             version: ACCOUNT_VERSION,
             reserved: [0; 16],
         };
@@ -111,7 +123,7 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
                 Delegation::SEED,
                 position_key.as_ref(),
                 bucket_key.as_ref(),
-                &[ctx.bumps.delegation],
+                &[bump],
             ],
             &record,
         )?;
@@ -123,6 +135,16 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
     }
     let mut delegation: Delegation = load(&delegation_info)?;
     if !is_new {
+        require_keys_eq!(
+            delegation.position,
+            position.key(),
+            RestakingError::WrongDelegation
+        );
+        require_keys_eq!(
+            delegation.operator_pool,
+            bucket.key(),
+            RestakingError::WrongDelegation
+        );
         settle_all(&mut delegation, bucket, &indexes)?;
     }
 
