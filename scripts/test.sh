@@ -61,8 +61,9 @@ cargo run --locked -q -p restaking-cli -- demo >/dev/null
 if [ "${RESTAKING_SKIP_SBF:-0}" = 1 ]; then
   echo "RESTAKING_SKIP_SBF=1: skipping the SBF build, the tests on the binary and the CU check"
 else
-  step "SBF binary (scripts/build-sbf.sh)"
+  step "SBF binary (scripts/build-sbf.sh) and its IR rewrite's self-test"
   scripts/build-sbf.sh
+  scripts/sbf/test-irfix.sh
 
   step "integration tests and scenarios on the SBF binary (RESTAKING_SBF=1)"
   RESTAKING_SBF=1 PROPTEST_CASES="${SBF_PROPTEST_CASES:-100}" \
