@@ -7,7 +7,7 @@ use anchor_spl::token_2022::spl_token_2022::extension::{
     StateWithExtensions,
 };
 use anchor_spl::token_2022::spl_token_2022::state::{AccountState, Mint as MintState};
-use anchor_spl::token_interface::{self, TransferChecked};
+use anchor_spl::token_interface::{self, TokenAccount, TransferChecked};
 
 /// Rejects mints whose extensions would let a third party move, freeze or hide vault funds,
 /// or run foreign code on every transfer: transfer hook, permanent delegate, confidential
@@ -48,27 +48,28 @@ pub fn validate_mint_extensions(mint: &AccountInfo) -> Result<()> {
 pub fn transfer_to_vault<'info>(
     token_program: &AccountInfo<'info>,
     from: &AccountInfo<'info>,
-    vault: &AccountInfo<'info>,
+    vault: &InterfaceAccount<'info, TokenAccount>,
     mint: &AccountInfo<'info>,
     decimals: u8,
     authority: &AccountInfo<'info>,
     amount: u64,
 ) -> Result<u64> {
-    let before = token_account_amount(vault)?;
+    let before = vault.amount;
+    let vault_info: &AccountInfo<'info> = vault.as_ref();
     token_interface::transfer_checked(
         CpiContext::new(
             token_program.key(),
             TransferChecked {
                 from: from.clone(),
                 mint: mint.clone(),
-                to: vault.clone(),
+                to: vault_info.clone(),
                 authority: authority.clone(),
             },
         ),
         amount,
         decimals,
     )?;
-    let received = token_account_amount(vault)?.safe_sub(before)?;
+    let received = token_account_amount(vault_info)?.safe_sub(before)?;
     require!(received > 0, RestakingError::NothingReceived);
     Ok(received)
 }
@@ -104,8 +105,8 @@ pub fn transfer_from_vault<'info>(
 /// (mint 32, owner 32, amount 8, ...).
 const TOKEN_ACCOUNT_AMOUNT: core::ops::Range<usize> = 64..72;
 
-/// The balance of a token account already validated as one (an `InterfaceAccount`), read in
-/// place: cheaper than `reload()`, which unpacks the whole account again after a CPI.
+/// The balance of a token account validated as one (an `InterfaceAccount`) before a CPI, read
+/// in place after it: cheaper than `reload()`, which unpacks the whole account again.
 fn token_account_amount(account: &AccountInfo) -> Result<u64> {
     let data = account.try_borrow_data()?;
     let bytes = data

@@ -54,7 +54,7 @@ pub fn handler(ctx: Context<FundRewards>, amount: u64) -> Result<()> {
     let received = transfer_to_vault(
         &accounts.token_program.to_account_info(),
         &accounts.funder_reward_account.to_account_info(),
-        &accounts.reward_vault.to_account_info(),
+        &accounts.reward_vault,
         &accounts.reward_mint.to_account_info(),
         accounts.reward_mint.decimals,
         &accounts.funder.to_account_info(),

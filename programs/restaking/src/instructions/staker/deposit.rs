@@ -74,7 +74,7 @@ pub fn handler(ctx: Context<Deposit>, amount: u64, min_value: u64) -> Result<()>
     let received = transfer_to_vault(
         &accounts.token_program.to_account_info(),
         &accounts.owner_lst_account.to_account_info(),
-        &accounts.pool_vault.to_account_info(),
+        &accounts.pool_vault,
         &accounts.lst_mint,
         pool.lst_decimals,
         &accounts.owner.to_account_info(),
