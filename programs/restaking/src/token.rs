@@ -1,6 +1,7 @@
 //! Token CPIs and the Token-2022 mint policy (SPEC §3), in one place.
 use crate::error::RestakingError;
 use crate::math::SafeMath;
+use crate::state::Pool;
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::spl_token_2022::extension::{
     default_account_state::DefaultAccountState, BaseStateWithExtensions, ExtensionType,
@@ -74,15 +75,13 @@ pub fn transfer_to_vault<'info>(
     Ok(received)
 }
 
-/// Moves `amount` out of the vault, signed by the pool PDA.
+/// Moves `amount` out of the pool's vault, signed by the pool PDA (mint decimals from the pool).
 pub fn transfer_from_vault<'info>(
     token_program: &AccountInfo<'info>,
     vault: &AccountInfo<'info>,
     to: &AccountInfo<'info>,
     mint: &AccountInfo<'info>,
-    decimals: u8,
-    pool: &AccountInfo<'info>,
-    pool_seeds: &[&[u8]],
+    pool: &Account<'info, Pool>,
     amount: u64,
 ) -> Result<()> {
     token_interface::transfer_checked(
@@ -92,12 +91,12 @@ pub fn transfer_from_vault<'info>(
                 from: vault.clone(),
                 mint: mint.clone(),
                 to: to.clone(),
-                authority: pool.clone(),
+                authority: pool.to_account_info(),
             },
-            &[pool_seeds],
+            &[&pool.signer_seeds()],
         ),
         amount,
-        decimals,
+        pool.lst_decimals,
     )
 }
 

@@ -10,6 +10,7 @@
 //!   funder's, treasury's or operator's account, the pool vault and a slash destination) are
 //!   told apart by an explicit `key() !=` constraint naming a `RestakingError`;
 //! - no instruction takes two writable accounts of one program-owned type.
+//!
 //! `attack_duplicate_mutable_accounts` passes every such pair and expects the named error.
 // Every file exports a `handler`; the program module calls them by path, and Anchor needs the
 // accounts structs (and their generated client modules) re-exported at the crate root.

@@ -80,9 +80,7 @@ pub fn handler(ctx: Context<ExecuteSlash>) -> Result<()> {
             &accounts.pool_vault.to_account_info(),
             &accounts.destination.to_account_info(),
             &accounts.lst_mint,
-            pool.lst_decimals,
-            &pool.to_account_info(),
-            &pool.signer_seeds(),
+            pool,
             seized,
         )?;
     }

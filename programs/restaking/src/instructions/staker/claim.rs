@@ -124,9 +124,7 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
             &accounts.pool_vault.to_account_info(),
             &accounts.owner_lst_account.to_account_info(),
             &accounts.lst_mint,
-            pool.lst_decimals,
-            &pool.to_account_info(),
-            &pool.signer_seeds(),
+            pool,
             base_yield,
         )?;
     }

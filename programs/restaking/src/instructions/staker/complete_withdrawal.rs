@@ -86,9 +86,7 @@ pub fn handler(ctx: Context<CompleteWithdrawal>) -> Result<()> {
                 &accounts.pool_vault.to_account_info(),
                 &accounts.owner_lst_account.to_account_info(),
                 &accounts.lst_mint,
-                pool.lst_decimals,
-                &pool.to_account_info(),
-                &pool.signer_seeds(),
+                pool,
                 ticket.lst,
             )?;
             (ticket.lst, accounts.owner_lst_account.key())
