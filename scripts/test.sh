@@ -51,12 +51,13 @@ run_tests() {
   [ "$status" -eq 0 ] || { printf '\ntests: %s passed, %s failed\n' "$passed" "$failed"; exit "$status"; }
 }
 
-step "cargo test (unit, property, integration, scenarios)"
-run_tests cargo test --locked --workspace --all-targets --no-fail-fast
-native=$passed
+# One cargo command line for both runs (and the demo as app/tests/demo.rs rather than a
+# `cargo run -p`): selecting other packages would resolve other features and rebuild.
+tests=(cargo test --locked --workspace --all-targets --no-fail-fast)
 
-step "lifecycle demo"
-cargo run --locked -q -p restaking-cli -- demo >/dev/null
+step "cargo test (unit, property, integration, scenarios, lifecycle demo)"
+run_tests "${tests[@]}"
+native=$passed
 
 if [ "${RESTAKING_SKIP_SBF:-0}" = 1 ]; then
   echo "RESTAKING_SKIP_SBF=1: skipping the SBF build, the tests on the binary and the CU check"
@@ -65,10 +66,11 @@ else
   scripts/build-sbf.sh
   scripts/sbf/test-irfix.sh
 
-  step "integration tests and scenarios on the SBF binary (RESTAKING_SBF=1)"
-  RESTAKING_SBF=1 PROPTEST_CASES="${SBF_PROPTEST_CASES:-100}" \
-    run_tests cargo test --locked -p restaking-tests --tests --no-fail-fast
-  echo "on the SBF binary: $((passed - native)) passed"
+  step "the same tests on the SBF binary (RESTAKING_SBF=1)"
+  # every test that sends a transaction (integration tests, scenarios, property test, demo)
+  # now runs target/deploy/restaking.so; the program's unit tests run natively again
+  RESTAKING_SBF=1 PROPTEST_CASES="${SBF_PROPTEST_CASES:-100}" run_tests "${tests[@]}"
+  echo "second run, on the SBF binary: $((passed - native)) passed"
 
   step "compute units (scripts/cu-report.sh --check)"
   scripts/cu-report.sh --check --no-build
