@@ -375,25 +375,27 @@ async fn attack_pda_substitution() {
     w.env
         .fails(&[ix], &[&m], &watched, RestakingError::WrongDelegation)
         .await;
-    let mut ix = client::undelegate(mallory, &keys, w.x.bucket, 0, ONE, None);
-    ix.accounts.extend(w.reward_index_metas());
-    swap_account(&mut ix, mallory_delegation, alice_delegation);
-    w.env
-        .fails(&[ix], &[&m], &watched, RestakingError::WrongDelegation)
-        .await;
-    let mut ix = client::delegate(mallory, &keys, w.x.operator, ONE);
-    ix.accounts.extend(w.reward_index_metas());
-    swap_account(&mut ix, mallory_delegation, alice_delegation);
-    w.env
-        .fails(&[ix], &[&m], &watched, RestakingError::WrongDelegation)
-        .await;
-    // a new record at an address that is not the (position, bucket) PDA
-    let mut ix = client::delegate(mallory, &keys, w.x.operator, ONE);
-    ix.accounts.extend(w.reward_index_metas());
-    swap_account(&mut ix, mallory_delegation, Pubkey::new_unique());
-    w.env
-        .fails(&[ix], &[&m], &watched, RestakingError::WrongDelegation)
-        .await;
+    // ... and, for delegate, a new record at an address that is not the (position, bucket) PDA
+    for (mut ix, substitute) in [
+        (
+            client::undelegate(mallory, &keys, w.x.bucket, 0, ONE, None),
+            alice_delegation,
+        ),
+        (
+            client::delegate(mallory, &keys, w.x.operator, ONE),
+            alice_delegation,
+        ),
+        (
+            client::delegate(mallory, &keys, w.x.operator, ONE),
+            Pubkey::new_unique(),
+        ),
+    ] {
+        ix.accounts.extend(w.reward_index_metas());
+        swap_account(&mut ix, mallory_delegation, substitute);
+        w.env
+            .fails(&[ix], &[&m], &watched, RestakingError::WrongDelegation)
+            .await;
+    }
     // Alice's own Undelegate ticket completed against Mallory's delegation
     let mut ix = client::complete_ticket(
         w.alice.key(),

@@ -78,7 +78,7 @@ pub fn transfer_to_vault<'info>(
 /// Moves `amount` out of the pool's vault, signed by the pool PDA (mint decimals from the pool).
 pub fn transfer_from_vault<'info>(
     token_program: &AccountInfo<'info>,
-    vault: &AccountInfo<'info>,
+    vault: &InterfaceAccount<'info, TokenAccount>,
     to: &AccountInfo<'info>,
     mint: &AccountInfo<'info>,
     pool: &Account<'info, Pool>,
@@ -88,7 +88,7 @@ pub fn transfer_from_vault<'info>(
         CpiContext::new_with_signer(
             token_program.key(),
             TransferChecked {
-                from: vault.clone(),
+                from: vault.to_account_info(),
                 mint: mint.clone(),
                 to: to.clone(),
                 authority: pool.to_account_info(),

@@ -77,7 +77,7 @@ pub fn handler(ctx: Context<ExecuteSlash>) -> Result<()> {
     if seized > 0 {
         transfer_from_vault(
             &accounts.token_program.to_account_info(),
-            &accounts.pool_vault.to_account_info(),
+            &accounts.pool_vault,
             &accounts.destination.to_account_info(),
             &accounts.lst_mint,
             pool,

@@ -121,7 +121,7 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
         pool.total_yield_paid_lst = pool.total_yield_paid_lst.safe_add(base_yield)?;
         transfer_from_vault(
             &accounts.token_program.to_account_info(),
-            &accounts.pool_vault.to_account_info(),
+            &accounts.pool_vault,
             &accounts.owner_lst_account.to_account_info(),
             &accounts.lst_mint,
             pool,

@@ -83,7 +83,7 @@ pub fn handler(ctx: Context<CompleteWithdrawal>) -> Result<()> {
             pool.total_withdrawn_lst = pool.total_withdrawn_lst.safe_add(ticket.lst)?;
             transfer_from_vault(
                 &accounts.token_program.to_account_info(),
-                &accounts.pool_vault.to_account_info(),
+                &accounts.pool_vault,
                 &accounts.owner_lst_account.to_account_info(),
                 &accounts.lst_mint,
                 pool,

@@ -73,21 +73,19 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
     let position = &mut accounts.position;
     let bucket = &mut accounts.operator_pool;
     let delegation_info = accounts.delegation.to_account_info();
+    let position_key = position.key();
+    let bucket_key = bucket.key();
 
     let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
     let rate = refresh_rate(pool, source.as_ref(), &clock)?;
     pool.strip_idle(position, rate)?;
     pool.harvest_bucket(bucket, rate)?;
-    let indexes = load_indexes(bucket, &bucket.key(), ctx.remaining_accounts)?;
+    let indexes = load_indexes(bucket, &bucket_key, ctx.remaining_accounts)?;
 
     let is_new = *delegation_info.owner != crate::ID;
     if is_new {
         let (address, bump) = Pubkey::find_program_address(
-            &[
-                Delegation::SEED,
-                position.key().as_ref(),
-                bucket.key().as_ref(),
-            ],
+            &[Delegation::SEED, position_key.as_ref(), bucket_key.as_ref()],
             &crate::ID,
         );
         require_keys_eq!(
@@ -99,8 +97,6 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
         for (checkpoint, index) in reward_checkpoints.iter_mut().zip(indexes.iter()) {
             *checkpoint = index.acc_per_share;
         }
-        let position_key = position.key();
-        let bucket_key = bucket.key();
         let record = Delegation {
             position: position_key,
             operator_pool: bucket_key,
@@ -137,12 +133,12 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
     if !is_new {
         require_keys_eq!(
             delegation.position,
-            position.key(),
+            position_key,
             RestakingError::WrongDelegation
         );
         require_keys_eq!(
             delegation.operator_pool,
-            bucket.key(),
+            bucket_key,
             RestakingError::WrongDelegation
         );
         settle_all(&mut delegation, bucket, &indexes)?;
@@ -154,8 +150,8 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
 
     let event = DelegateEvent {
         pool: pool.key(),
-        position: position.key(),
-        operator_pool: bucket.key(),
+        position: position_key,
+        operator_pool: bucket_key,
         delegation: delegation_info.key(),
         lst: amount,
         shares: moved.shares,
