@@ -91,7 +91,7 @@ install_toolchain() {
     python3 "$SBF_FILES/patch-std-for-bpf.py" "$SBF_HOME/rust-src/library" >/dev/null
     echo "$stamp" >"$SBF_HOME/rust-src/.patched"
   fi
-  say "toolchain ready: $("$SBF_HOME/bin/sbpf-linker" --version | head -1), $(/usr/bin/rustc --version)"
+  say "toolchain ready: $("$SBF_HOME/bin/sbpf-linker" --version | sed -n 1p), $(/usr/bin/rustc --version)"
 }
 
 # ---- 2. program -----------------------------------------------------------------------
