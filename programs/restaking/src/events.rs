@@ -231,6 +231,8 @@ pub struct DelegationClosedEvent {
     pub position: Pubkey,
     pub operator_pool: Pubkey,
     pub delegation: Pubkey,
+    /// Rewards the owner gave back to their streams (`forfeit_rewards`), per stream.
+    pub forfeited_rewards: Vec<RewardPaid>,
 }
 
 #[event]
@@ -240,6 +242,8 @@ pub struct RewardMintAddedEvent {
     pub reward_mint: Pubkey,
     pub reward_vault: Pubkey,
     pub slot: u8,
+    /// Shortest duration a funding of this stream may have (0 allows immediate funding).
+    pub min_duration_secs: u32,
 }
 
 #[event]
@@ -253,7 +257,18 @@ pub struct RewardsFundedEvent {
     pub received: u64,
     pub protocol_fee: u64,
     pub commission: u64,
+    /// Commission rate charged: the operator's in force, capped by the config's maximum.
+    pub commission_bps: u16,
+    /// The delegators' part of this funding.
     pub net: u64,
+    /// Duration asked for (0: spread at once).
+    pub duration_secs: u32,
+    /// The stream after this funding: release rate (reward units per second × 10^18), end
+    /// (if the bucket keeps active shares; time without shares does not count) and amount
+    /// still streaming.
+    pub stream_rate_scaled: u128,
+    pub stream_end_ts: i64,
+    pub streaming: u64,
     pub active_shares: u64,
     pub acc_per_share: u128,
     pub carry_scaled: u128,
