@@ -349,6 +349,49 @@ pub fn claim_delegation(
     )
 }
 
+/// `get_position_value` for `owner`'s position, with no groups yet: extend its accounts with
+/// [`view_delegation_metas`] for each delegation and a read-only meta per open ticket.
+pub fn get_position_value(owner: Pubkey, keys: &PoolKeys) -> Instruction {
+    ix(
+        accounts::GetPositionValue {
+            position: keys.position(&owner),
+            pool: keys.pool,
+            rate_source: keys.rate_source,
+        },
+        instruction::GetPositionValue {},
+    )
+}
+
+/// One delegation group of `get_position_value`'s remaining accounts: the delegation, its
+/// bucket and the bucket's reward indexes in slot order (all read-only).
+pub fn view_delegation_metas(
+    position: &Pubkey,
+    operator_pool: &Pubkey,
+    reward_mints: &[Pubkey],
+) -> Vec<AccountMeta> {
+    let mut metas = vec![
+        AccountMeta::new_readonly(delegation_pda(position, operator_pool), false),
+        AccountMeta::new_readonly(*operator_pool, false),
+    ];
+    metas.extend(
+        reward_mints
+            .iter()
+            .map(|m| AccountMeta::new_readonly(reward_index_pda(operator_pool, m), false)),
+    );
+    metas
+}
+
+/// Decodes `get_position_value`'s return data. The runtime drops trailing zero bytes from
+/// return data, so the encoding is read as if followed by zeros.
+pub fn decode_position_value(
+    return_data: &[u8],
+) -> std::io::Result<restaking::instructions::PositionValue> {
+    use anchor_lang::AnchorDeserialize;
+    use std::io::Read;
+    let mut reader = return_data.chain(std::io::repeat(0));
+    restaking::instructions::PositionValue::deserialize_reader(&mut reader)
+}
+
 pub fn harvest(keys: &PoolKeys, position: Pubkey) -> Instruction {
     harvest_accounts(keys, Some(position), None)
 }

@@ -234,6 +234,74 @@ impl Env {
         self.ctx.banks_client.process_transaction(tx).await
     }
 
+    /// Whether this run executes the SBF binary (`RESTAKING_SBF=1`) rather than the program
+    /// compiled natively.
+    pub fn sbf() -> bool {
+        std::env::var("RESTAKING_SBF").is_ok_and(|v| !v.is_empty() && v != "0")
+    }
+
+    /// Simulates `ixs` (nothing is committed) and returns the return data of the last
+    /// instruction that set one, or the transaction's error.
+    ///
+    /// Return data needs the SBF binary: the natively compiled program's `set_return_data`
+    /// is a no-op off-chain (solana-cpi 3.x), so natively a successful simulation returns
+    /// `Ok` with no data. Tests that read return data check [`Env::sbf`].
+    pub async fn simulate_return(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Vec<u8>, TransactionError> {
+        let payer = self.ctx.payer.insecure_clone();
+        let mut keys: Vec<&Keypair> = vec![&payer];
+        keys.extend(signers.iter().copied());
+        let tx = Transaction::new_signed_with_payer(
+            ixs,
+            Some(&payer.pubkey()),
+            &keys,
+            self.ctx.last_blockhash,
+        );
+        let sim = self
+            .ctx
+            .banks_client
+            .simulate_transaction(tx)
+            .await
+            .expect("simulation");
+        match sim.result {
+            Some(Err(e)) => return Err(e),
+            Some(Ok(())) => {}
+            None => panic!("simulation did not run"),
+        }
+        Ok(sim
+            .simulation_details
+            .and_then(|d| d.return_data)
+            .map(|r| r.data)
+            .unwrap_or_default())
+    }
+
+    /// `get_position_value` of `user`'s position by simulation, with a group for each of
+    /// `ops`' delegations and each of `tickets`.
+    pub async fn position_value(
+        &mut self,
+        pool: &TestPool,
+        user: &User,
+        ops: &[&TestOperator],
+        tickets: &[Pubkey],
+    ) -> Result<restaking::instructions::PositionValue, TransactionError> {
+        let position = pool.keys.position(&user.key());
+        let mut ix = client::get_position_value(user.key(), &pool.keys);
+        for op in ops {
+            let b = self.bucket(op).await;
+            let mints = &b.reward_mints[..usize::from(b.reward_mint_count)];
+            ix.accounts
+                .extend(client::view_delegation_metas(&position, &op.bucket, mints));
+        }
+        ix.accounts.extend(tickets.iter().map(|t| {
+            anchor_lang::solana_program::instruction::AccountMeta::new_readonly(*t, false)
+        }));
+        let data = self.simulate_return(&[ix], &[]).await?;
+        Ok(client::decode_position_value(&data).expect("position value"))
+    }
+
     /// Sends and panics with the error if it fails.
     pub async fn ok(&mut self, ixs: &[Instruction], signers: &[&Keypair]) {
         if let Err(e) = self.send(ixs, signers).await {

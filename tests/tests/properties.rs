@@ -1,7 +1,8 @@
 //! Property test over random multi-user sequences of deposit / delegate / undelegate /
 //! withdraw / cancel / complete / claim (both legs) / harvest / reward funding / commission /
 //! slash request, veto and execution / rate moves / time, on the embedded bank, asserting every
-//! SPEC §5 invariant after every step.
+//! SPEC §5 invariant after every step. Every claim is preceded by the position view
+//! (`get_position_value`, simulated), which must predict exactly what the claim pays.
 //!
 //! `PROPTEST_CASES` sets the number of sequences (default 500); each runs in a fresh bank.
 use std::collections::BTreeMap;
@@ -371,10 +372,46 @@ async fn apply(env: &mut Env, case: &mut Case, op: &Op) {
                         .extend(stream.claim_group(case.reward_accounts[user][o][s]));
                 }
             }
+            // The view, simulated just before, predicts exactly what the claim pays (on the
+            // SBF binary: natively the program sets no return data).
+            let ops: Vec<&TestOperator> = op.iter().map(|&o| &case.ops[o]).collect();
+            let view = if Env::sbf() {
+                Some(
+                    env.position_value(&pool, u, &ops, &[])
+                        .await
+                        .expect("the view never fails on a live position"),
+                )
+            } else {
+                None
+            };
+            let lst_before = env.token_balance(&u.lst_account).await;
+            let mut rewards_before = Vec::new();
+            if let Some(o) = op {
+                for s in 0..case.streams[o].len() {
+                    rewards_before.push(env.token_balance(&case.reward_accounts[user][o][s]).await);
+                }
+            }
             let kp = u.kp.insecure_clone();
             env.send(&[ix], &[&kp])
                 .await
                 .expect("claim never fails on a live position");
+            if let Some(view) = view {
+                let paid_lst = env.token_balance(&u.lst_account).await - lst_before;
+                assert_eq!(
+                    paid_lst, view.pending_base_yield,
+                    "view vs claim: base yield"
+                );
+                if let Some(o) = op {
+                    for (s, before) in rewards_before.iter().enumerate() {
+                        let paid =
+                            env.token_balance(&case.reward_accounts[user][o][s]).await - before;
+                        assert_eq!(
+                            paid, view.delegations[0].rewards[s],
+                            "view vs claim: stream {s}"
+                        );
+                    }
+                }
+            }
             case.count(if op.is_some() {
                 "claim_dual"
             } else {

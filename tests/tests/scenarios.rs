@@ -523,6 +523,72 @@ async fn scenario_s4_dual_yield_claim() {
     assert!(env.token_balance(&pool.keys.vault).await >= p.obligations().unwrap());
 }
 
+/// S10 — view. In S4's state, before the claim, `get_position_value` (simulated) reports
+/// pending base yield 100 − ceil(100/1.05) LST and 225 claimable reward tokens for Alice —
+/// exactly what her `claim` then pays — and her total value.
+#[tokio::test]
+async fn scenario_s10_view() {
+    // The view answers through return data, which only the SBF binary sets: this scenario
+    // runs on the binary (RESTAKING_SBF=1, the second run of scripts/test.sh).
+    if !Env::sbf() {
+        return;
+    }
+    let mut env = Env::new().await;
+    let pool = env.stake_pool_lst(MintKind::Spl, ONE, ONE).await;
+    let x = env.operator(&pool, 1_000).await;
+    let reward_mint = env.create_mint(MintKind::Spl, 6).await;
+    let stream = env.add_stream(&x, reward_mint).await;
+    let alice = env.user(&pool, 100 * ONE).await;
+    let bob = env.user(&pool, 300 * ONE).await;
+    for (user, amount) in [(&alice, 100 * ONE), (&bob, 300 * ONE)] {
+        env.deposit(&pool, user, amount).await.unwrap();
+        env.delegate(&pool, user, &x, amount).await.unwrap();
+    }
+    env.set_rate(&pool, 105 * ONE, 100 * ONE).await;
+    let service = env.funder(&reward_mint, 1_000 * TOKEN).await;
+    env.fund(&service, &x, &stream, 1_000 * TOKEN)
+        .await
+        .unwrap();
+
+    let view = env.position_value(&pool, &alice, &[&x], &[]).await.unwrap();
+    let expected_lst = 100 * ONE - (100 * ONE * 100).div_ceil(105);
+    assert_eq!(view.rate, rate(105, 100));
+    assert!(view.rate_fresh);
+    assert_eq!(view.lien_holder, None);
+    assert_eq!(view.pending_base_yield, expected_lst);
+    assert_eq!(view.delegations.len(), 1);
+    assert_eq!(view.delegations[0].base_yield, expected_lst);
+    assert_eq!(view.delegations[0].rewards, vec![225 * TOKEN]);
+    // her quarter of the bucket's 400 × 100/105 (rounded up), rounded down: one unit of dust
+    assert_eq!(view.delegations[0].lst, 95_238_095_238);
+    assert_eq!(view.total_lst, 100 * ONE - 1);
+    assert_eq!(
+        view.total_value,
+        restaking::math::value_of_lst_floor(100 * ONE - 1, rate(105, 100)).unwrap()
+    );
+
+    let alice_rewards = env.create_token_account(&reward_mint, &alice.key()).await;
+    env.claim_streams(&pool, &alice, &x, &[(stream, alice_rewards)])
+        .await
+        .unwrap();
+    assert_eq!(
+        env.token_balance(&alice.lst_account).await,
+        view.pending_base_yield
+    );
+    assert_eq!(
+        env.token_balance(&alice_rewards).await,
+        view.delegations[0].rewards[0]
+    );
+    let after = env.position_value(&pool, &alice, &[&x], &[]).await.unwrap();
+    assert_eq!(
+        (
+            after.pending_base_yield,
+            after.delegations[0].rewards.clone()
+        ),
+        (0, vec![0])
+    );
+}
+
 /// S6 — slashing. Alice 100 and Bob 300 delegated to X. A linked service requests a 10 %
 /// slash; execution before the veto window fails; after it X's bucket holds 360, the service
 /// received 40, Alice can withdraw at most 90 and Bob 270. A vetoed request moves nothing. An

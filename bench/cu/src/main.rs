@@ -75,6 +75,11 @@ const TARGETS: &[(&str, u64, &str)] = &[
     ),
     ("claim_4streams", 40_000, "PERFORMANCE.md"),
     ("claim_4streams_streaming", 40_000, "PERFORMANCE.md"),
+    (
+        "get_position_value_4streams",
+        15_000,
+        "issue: view of 1 delegation",
+    ),
 ];
 /// Instructions a staker sends (for `max_user_cu`); the rest are cranks, services, operators.
 const USER_IXS: &[&str] = &[
@@ -90,6 +95,8 @@ const USER_IXS: &[&str] = &[
     "claim_1stream",
     "claim_4streams",
     "claim_4streams_streaming",
+    "get_position_value_4streams",
+    "get_position_value_2delegations",
     "undelegate",
     "request_withdrawal",
     "complete_withdrawal",
@@ -713,6 +720,28 @@ impl Run {
         }
         r.advance(24 * 60 * 60);
         r.set_rate(stake_pool, &lst_mint, RATE_DEN / 100 * 105);
+        // the position view a day further on (new stream releases and base yield to count)
+        r.advance(24 * 60 * 60);
+        r.set_rate(stake_pool, &lst_mint, RATE_DEN / 100 * 106);
+        let view = |ops: &[&Op]| {
+            let mut ix = client::get_position_value(owner, &keys);
+            for op in ops {
+                let mints: &[Pubkey] = if op.bucket == op_b.bucket {
+                    &reward_mints
+                } else {
+                    &[]
+                };
+                ix.accounts
+                    .extend(client::view_delegation_metas(&position, &op.bucket, mints));
+            }
+            ix
+        };
+        r.measure("get_position_value_4streams", view(&[&op_b]), &[]);
+        r.measure(
+            "get_position_value_2delegations",
+            view(&[&op_a, &op_b]),
+            &[],
+        );
         r.measure(
             "claim_4streams_streaming",
             claim(&[0, 1, 2, 3]),

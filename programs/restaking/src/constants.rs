@@ -34,6 +34,10 @@ pub const MAX_OPEN_TICKETS: u16 = 64;
 #[constant]
 pub const MAX_REWARD_MINTS: usize = 4;
 
+/// Delegations one `get_position_value` answer reports (with up to 4 streams each, it then
+/// fits Solana's 1,024-byte return-data limit).
+pub const MAX_VIEW_DELEGATIONS: usize = 8;
+
 /// Pause flag: blocks `deposit`.
 #[constant]
 pub const PAUSE_DEPOSITS: u8 = 1 << 0;

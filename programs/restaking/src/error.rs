@@ -162,4 +162,10 @@ pub enum RestakingError {
     TicketNotMatured,
     #[msg("Too many open withdrawal tickets on this position")]
     TooManyTickets,
+
+    // --- position view ----------------------------------------------------------------------
+    #[msg("Account passed to the position view is not a delegation or ticket group, or repeats")]
+    InvalidViewAccount,
+    #[msg("The position view reports at most 8 delegations per call")]
+    ViewTooLarge,
 }

@@ -196,6 +196,12 @@ pub mod restaking {
         harvest::handler(ctx)
     }
 
+    /// The position view (read-only): what the position holds and what claiming it now would
+    /// pay, through return data; call by simulation or CPI.
+    pub fn get_position_value(ctx: Context<GetPositionValue>) -> Result<PositionValue> {
+        get_position_value::handler(ctx)
+    }
+
     /// Closes an empty position.
     pub fn close_position(ctx: Context<ClosePosition>) -> Result<()> {
         close_position::handler(ctx)
