@@ -8,14 +8,19 @@ use anchor_lang::prelude::*;
 /// over `elapsed_secs`: `floor(streaming × min(elapsed, remaining) / remaining)`, and everything
 /// once the whole remaining time has passed. Never more than `streaming`.
 ///
-/// Computed as `q × dt + floor(r × dt / remaining)` with `streaming = q × remaining + r`, so no
-/// intermediate exceeds u128 whatever the amount.
+/// One division when `streaming × dt` fits u128; otherwise `q × dt + floor(r × dt /
+/// remaining)` with `streaming = q × remaining + r`, so no intermediate overflows whatever the
+/// amount.
 pub fn stream_release(streaming: u128, remaining_secs: u64, elapsed_secs: u64) -> Result<u128> {
     if remaining_secs == 0 || elapsed_secs >= remaining_secs {
         return Ok(streaming);
     }
     let remaining = u128::from(remaining_secs);
     let dt = u128::from(elapsed_secs);
+    if let Some(product) = streaming.checked_mul(dt) {
+        // the usual case (amounts below ~10^38 / dt): one division
+        return product.safe_div(remaining);
+    }
     let q = streaming.safe_div(remaining)?;
     let r = streaming.safe_sub(q.safe_mul(remaining)?)?;
     q.safe_mul(dt)?

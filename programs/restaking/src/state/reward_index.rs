@@ -108,16 +108,18 @@ impl RewardIndex {
         if active_shares == 0 {
             return Ok(());
         }
-        if self.streaming_scaled > 0 && elapsed > 0 {
-            let released =
-                stream_release(self.streaming_scaled, self.stream_remaining_secs, elapsed)?;
-            self.streaming_scaled = self.streaming_scaled.safe_sub(released)?;
-            self.stream_remaining_secs = self.stream_remaining_secs.saturating_sub(elapsed);
-            if self.streaming_scaled == 0 {
-                self.stream_remaining_secs = 0;
-            }
-            self.carry_scaled = self.carry_scaled.safe_add(released)?;
+        if self.streaming_scaled == 0 || elapsed == 0 {
+            // Nothing released: an immediate funding's carry waits for the next funding or
+            // release, as it always has, and no touch pays for a division it does not need.
+            return Ok(());
         }
+        let released = stream_release(self.streaming_scaled, self.stream_remaining_secs, elapsed)?;
+        self.streaming_scaled = self.streaming_scaled.safe_sub(released)?;
+        self.stream_remaining_secs = self.stream_remaining_secs.saturating_sub(elapsed);
+        if self.streaming_scaled == 0 {
+            self.stream_remaining_secs = 0;
+        }
+        self.carry_scaled = self.carry_scaled.safe_add(released)?;
         self.spread(active_shares)
     }
 
