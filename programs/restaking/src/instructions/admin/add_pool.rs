@@ -13,21 +13,26 @@ use anchor_spl::token_interface::{Mint, TokenInterface};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct AddPoolArgs {
+    /// Where the pool's rate comes from.
     pub rate_source: RateSource,
     /// First rate of a `Manual` source (numeraire units per LST unit × 10^18); ignored otherwise.
     pub initial_rate: u128,
-    /// Most total principal value the pool accepts.
+    /// Most total principal value the pool accepts, in numeraire base units.
     pub deposit_cap_value: u64,
+    /// Seconds between a withdrawal request and its completion (within the config's bounds).
     pub withdrawal_delay_secs: i64,
 }
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct AddPool<'info> {
+    /// The admin; pays the pool's and vault's rent.
     #[account(mut)]
     pub admin: Signer<'info>,
+    /// The program config; counts the pool.
     #[account(mut, dup, has_one = admin @ RestakingError::Unauthorized)]
     pub config: Account<'info, Config>,
+    /// Mint of the LST to accept (owned by `token_program`).
     #[account(
         constraint = *lst_mint.to_account_info().owner == token_program.key()
             @ RestakingError::InvalidTokenProgram,
@@ -52,7 +57,9 @@ pub struct AddPool<'info> {
     /// CHECK: the stake-pool or Marinade state account named by `args.rate_source`; its key,
     /// owner program and layout are checked by `refresh_rate`. Omitted for manual sources.
     pub rate_source: Option<UncheckedAccount<'info>>,
+    /// Owner program of `lst_mint` (SPL Token or Token-2022).
     pub token_program: Interface<'info, TokenInterface>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

@@ -16,10 +16,14 @@ pub struct AddRewardMint<'info> {
     /// The operator's authority or the admin; pays the rent.
     #[account(mut)]
     pub signer: Signer<'info>,
+    /// The program config (names the admin).
     pub config: Box<Account<'info, Config>>,
+    /// The bucket's operator.
     pub operator: Box<Account<'info, Operator>>,
+    /// The bucket that gets the stream.
     #[account(mut, dup, has_one = operator @ RestakingError::WrongDelegation)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
+    /// Mint of the reward token (owned by `token_program`).
     #[account(
         constraint = *reward_mint.to_account_info().owner == token_program.key()
             @ RestakingError::InvalidTokenProgram,
@@ -41,7 +45,9 @@ pub struct AddRewardMint<'info> {
         bump,
     )]
     pub reward_vault: UncheckedAccount<'info>,
+    /// Owner program of `reward_mint` (SPL Token or Token-2022).
     pub token_program: Interface<'info, TokenInterface>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

@@ -9,8 +9,10 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RegisterOperator<'info> {
+    /// Becomes the operator's authority; pays its rent.
     #[account(mut)]
     pub authority: Signer<'info>,
+    /// The program config (commission cap).
     pub config: Account<'info, Config>,
     /// CHECK: created by this instruction at its PDA (seeds checked here) with
     /// `pda::init_account`, robust to pre-funding.
@@ -20,6 +22,7 @@ pub struct RegisterOperator<'info> {
         bump,
     )]
     pub operator: UncheckedAccount<'info>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

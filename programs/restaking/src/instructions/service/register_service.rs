@@ -9,6 +9,7 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RegisterService<'info> {
+    /// Becomes the service's authority; pays its rent.
     #[account(mut)]
     pub authority: Signer<'info>,
     /// CHECK: created by this instruction at its PDA (seeds checked here) with
@@ -19,6 +20,7 @@ pub struct RegisterService<'info> {
         bump,
     )]
     pub service: UncheckedAccount<'info>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

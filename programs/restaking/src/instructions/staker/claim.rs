@@ -23,7 +23,9 @@ use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 #[event_cpi]
 #[derive(Accounts)]
 pub struct Claim<'info> {
+    /// The position's owner.
     pub owner: Signer<'info>,
+    /// The pool (`["pool", lst_mint]`).
     #[account(
         mut, dup,
         has_one = lst_mint @ RestakingError::InvalidMint,
@@ -31,6 +33,7 @@ pub struct Claim<'info> {
         constraint = pool.token_program == token_program.key() @ RestakingError::InvalidTokenProgram,
     )]
     pub pool: Box<Account<'info, Pool>>,
+    /// The staker's position (`["position", pool, owner]`).
     #[account(
         mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
@@ -40,6 +43,7 @@ pub struct Claim<'info> {
     /// CHECK: the pool's LST mint (`has_one` on `pool`), passed to `transfer_checked`, where
     /// the token program checks it and the pool's `lst_decimals` against both token accounts.
     pub lst_mint: UncheckedAccount<'info>,
+    /// The pool's LST vault (`["pool_vault", pool]`); pays the base yield.
     #[account(mut, dup)]
     pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// Any token account of the LST mint; receives the base yield.
@@ -51,6 +55,7 @@ pub struct Claim<'info> {
     pub owner_lst_account: Box<InterfaceAccount<'info, TokenAccount>>,
     /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
+    /// Token program of the mint (SPL Token or Token-2022).
     pub token_program: Interface<'info, TokenInterface>,
     /// A bucket the position delegates to (optional: claims its delegation leg too).
     #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]

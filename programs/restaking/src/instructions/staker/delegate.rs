@@ -20,16 +20,21 @@ pub struct Delegate<'info> {
     /// Position owner; pays the delegation record's rent on first use.
     #[account(mut)]
     pub owner: Signer<'info>,
+    /// The program config (pause flags).
     pub config: Box<Account<'info, Config>>,
+    /// The pool (`["pool", lst_mint]`).
     #[account(mut, dup)]
     pub pool: Box<Account<'info, Pool>>,
+    /// The staker's position (`["position", pool, owner]`).
     #[account(
         mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
+    /// The bucket's operator; must be active.
     pub operator: Box<Account<'info, Operator>>,
+    /// The bucket delegated to.
     #[account(
         mut, dup,
         has_one = pool @ RestakingError::WrongPool,
@@ -46,6 +51,7 @@ pub struct Delegate<'info> {
     pub delegation: UncheckedAccount<'info>,
     /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

@@ -12,6 +12,7 @@ pub struct OpenPosition<'info> {
     /// Owner of the new position; pays its rent and gets it back on `close_position`.
     #[account(mut)]
     pub owner: Signer<'info>,
+    /// The pool to open a position in.
     #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
     /// CHECK: created by this instruction at its PDA (seeds checked here) with
@@ -22,6 +23,7 @@ pub struct OpenPosition<'info> {
         bump,
     )]
     pub position: UncheckedAccount<'info>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

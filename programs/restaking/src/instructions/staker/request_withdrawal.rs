@@ -17,8 +17,10 @@ pub struct RequestWithdrawal<'info> {
     pub owner: Signer<'info>,
     /// Must sign when the position has a lien (SPEC §6).
     pub lien_holder: Option<Signer<'info>>,
+    /// The pool (`["pool", lst_mint]`).
     #[account(mut, dup)]
     pub pool: Box<Account<'info, Pool>>,
+    /// The staker's position (`["position", pool, owner]`).
     #[account(
         mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
@@ -39,6 +41,7 @@ pub struct RequestWithdrawal<'info> {
     pub ticket: UncheckedAccount<'info>,
     /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 
