@@ -11,6 +11,7 @@ use crate::token::validate_mint_extensions;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenInterface};
 
+/// Arguments of `add_pool`.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct AddPoolArgs {
     /// Where the pool's rate comes from.
@@ -38,24 +39,26 @@ pub struct AddPool<'info> {
             @ RestakingError::InvalidTokenProgram,
     )]
     pub lst_mint: InterfaceAccount<'info, Mint>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new pool, created by this instruction.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [Pool::SEED, lst_mint.key().as_ref()],
         bump,
     )]
     pub pool: UncheckedAccount<'info>,
-    /// CHECK: the pool's vault, created by this instruction at its PDA (seeds checked here) as
-    /// a token account of `lst_mint` owned by the pool, with `pda::init_token_account`.
+    /// The pool's vault, created by this instruction: a token account of `lst_mint` owned by
+    /// the pool.
+    /// CHECK: seeds checked here; created with `pda::init_token_account`.
     #[account(
         mut,
         seeds = [Pool::VAULT_SEED, pool.key().as_ref()],
         bump,
     )]
     pub pool_vault: UncheckedAccount<'info>,
-    /// CHECK: the stake-pool or Marinade state account named by `args.rate_source`; its key,
-    /// owner program and layout are checked by `refresh_rate`. Omitted for manual sources.
+    /// The stake-pool or Marinade state account named by `args.rate_source`; omitted for
+    /// manual sources.
+    /// CHECK: key, owner program and layout are checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
     /// Owner program of `lst_mint` (SPL Token or Token-2022).
     pub token_program: Interface<'info, TokenInterface>,

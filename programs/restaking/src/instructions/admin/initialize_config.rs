@@ -5,6 +5,7 @@ use crate::pda::init_account;
 use crate::state::Config;
 use anchor_lang::prelude::*;
 
+/// Arguments of `initialize_config`: the config's roles and bounds.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitializeConfigArgs {
     /// May set pause flags (never lift them) and veto slashes.
@@ -28,8 +29,8 @@ pub struct InitializeConfig<'info> {
     /// Becomes admin; pays the config's rent.
     #[account(mut)]
     pub admin: Signer<'info>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The config, created by this instruction.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [Config::SEED],

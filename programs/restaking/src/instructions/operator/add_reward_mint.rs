@@ -29,16 +29,17 @@ pub struct AddRewardMint<'info> {
             @ RestakingError::InvalidTokenProgram,
     )]
     pub reward_mint: Box<InterfaceAccount<'info, Mint>>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new reward stream, created by this instruction.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [RewardIndex::SEED, operator_pool.key().as_ref(), reward_mint.key().as_ref()],
         bump,
     )]
     pub reward_index: UncheckedAccount<'info>,
-    /// CHECK: the stream's vault, created here at its PDA (seeds checked here) as a token
-    /// account of `reward_mint` owned by the reward index, with `pda::init_token_account`.
+    /// The stream's vault, created by this instruction: a token account of `reward_mint`
+    /// owned by the reward index.
+    /// CHECK: seeds checked here; created with `pda::init_token_account`.
     #[account(
         mut,
         seeds = [RewardIndex::VAULT_SEED, reward_index.key().as_ref()],

@@ -17,8 +17,8 @@ pub struct OpenOperatorPool<'info> {
     pub operator: Account<'info, Operator>,
     /// The pool the bucket holds LST of.
     pub pool: Account<'info, Pool>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new bucket, created by this instruction.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [OperatorPool::SEED, operator.key().as_ref(), pool.key().as_ref()],

@@ -14,8 +14,8 @@ pub struct RegisterOperator<'info> {
     pub authority: Signer<'info>,
     /// The program config (commission cap).
     pub config: Account<'info, Config>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new operator, created by this instruction.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [Operator::SEED, authority.key().as_ref()],

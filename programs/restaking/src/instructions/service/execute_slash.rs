@@ -35,8 +35,8 @@ pub struct ExecuteSlash<'info> {
     pub slash_request: Box<Account<'info, SlashRequest>>,
     /// The requesting service (names the destination owner).
     pub service: Box<Account<'info, Service>>,
-    /// CHECK: the pool's LST mint (`has_one` on `pool`), passed to `transfer_checked`, where
-    /// the token program checks it and the pool's `lst_decimals` against both token accounts.
+    /// The pool's LST mint (`has_one` on `pool`).
+    /// CHECK: `transfer_checked` checks it and `lst_decimals` against both token accounts.
     pub lst_mint: UncheckedAccount<'info>,
     /// The pool's LST vault (`["pool_vault", pool]`); pays the seized LST.
     #[account(mut, dup)]
@@ -49,7 +49,8 @@ pub struct ExecuteSlash<'info> {
         constraint = destination.key() != pool_vault.key() @ RestakingError::InvalidSlashDestination,
     )]
     pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    /// The pool's rate-source account (omit for manual pools).
+    /// CHECK: key, owner program and layout are checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
     /// Token program of the mint (SPL Token or Token-2022).
     pub token_program: Interface<'info, TokenInterface>,

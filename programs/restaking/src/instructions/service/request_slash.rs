@@ -30,8 +30,8 @@ pub struct RequestSlash<'info> {
     /// The bucket to slash; frozen while the request is pending.
     #[account(mut, dup)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new slash request, created by this instruction at the bucket's `slash_nonce`.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [

@@ -35,7 +35,8 @@ pub struct CancelWithdrawal<'info> {
         has_one = position @ RestakingError::WrongTicket,
     )]
     pub ticket: Box<Account<'info, WithdrawalTicket>>,
-    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    /// The pool's rate-source account (omit for manual pools).
+    /// CHECK: key, owner program and layout are checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
     /// The ticket's bucket (`Undelegate` tickets only).
     #[account(mut, dup)]

@@ -41,8 +41,8 @@ pub struct CompleteWithdrawal<'info> {
         has_one = position @ RestakingError::WrongTicket,
     )]
     pub ticket: Box<Account<'info, WithdrawalTicket>>,
-    /// CHECK: the pool's LST mint (`has_one` on `pool`), passed to `transfer_checked`, where
-    /// the token program checks it and the pool's `lst_decimals` against both token accounts.
+    /// The pool's LST mint (`has_one` on `pool`).
+    /// CHECK: `transfer_checked` checks it and `lst_decimals` against both token accounts.
     pub lst_mint: UncheckedAccount<'info>,
     /// The pool's LST vault (`["pool_vault", pool]`); pays the LST.
     #[account(mut, dup)]

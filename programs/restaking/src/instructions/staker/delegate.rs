@@ -41,15 +41,17 @@ pub struct Delegate<'info> {
         has_one = operator @ RestakingError::WrongDelegation,
     )]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
-    /// CHECK: the position's delegation record for this bucket, PDA
+    /// The position's delegation record for this bucket, PDA
     /// `["delegation", position, operator_pool]`. On first use its address is derived and
     /// checked, and it is created with `pda::init_account`. Afterwards it is loaded as a
     /// `Delegation` (owner and discriminator checked) whose `position` and `operator_pool`
     /// must be these: this program creates a `Delegation` only at that PDA, so the record is
     /// the PDA without paying ~1,500 CU a try to derive it again.
+    /// CHECK: address derived or record loaded and matched, as described above.
     #[account(mut)]
     pub delegation: UncheckedAccount<'info>,
-    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    /// The pool's rate-source account (omit for manual pools).
+    /// CHECK: key, owner program and layout are checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
     /// The system program.
     pub system_program: Program<'info, System>,

@@ -15,8 +15,8 @@ pub struct OpenPosition<'info> {
     /// The pool to open a position in.
     #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new position, created by this instruction.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [Position::SEED, pool.key().as_ref(), owner.key().as_ref()],

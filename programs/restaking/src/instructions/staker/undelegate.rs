@@ -42,8 +42,8 @@ pub struct Undelegate<'info> {
         has_one = operator_pool @ RestakingError::WrongDelegation,
     )]
     pub delegation: Box<Account<'info, Delegation>>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new `Undelegate` ticket, created by this instruction at the position's `ticket_nonce`.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [
@@ -54,7 +54,8 @@ pub struct Undelegate<'info> {
         bump,
     )]
     pub ticket: UncheckedAccount<'info>,
-    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    /// The pool's rate-source account (omit for manual pools).
+    /// CHECK: key, owner program and layout are checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
     /// The system program.
     pub system_program: Program<'info, System>,
