@@ -118,7 +118,7 @@ fn render(idl: &Idl) -> Result<String> {
 }
 
 /// `None` when equal, else where the two first differ, e.g.
-/// `line 12: committed "a", generated "b"`.
+/// ``line 12: committed `"a"`, generated `"b"` `` (lines trimmed, cut at 80 characters).
 fn first_difference(committed: &str, generated: &str) -> Option<String> {
     if committed == generated {
         return None;
@@ -128,8 +128,8 @@ fn first_difference(committed: &str, generated: &str) -> Option<String> {
         Some(line) => {
             let line = line.trim();
             match line.char_indices().nth(80) {
-                Some((cut, _)) => format!("{:?}…", &line[..cut]),
-                None => format!("{line:?}"),
+                Some((cut, _)) => format!("`{}…`", &line[..cut]),
+                None => format!("`{line}`"),
             }
         }
     };
@@ -289,11 +289,11 @@ mod tests {
         assert_eq!(first_difference("a\nb\n", "a\nb\n"), None);
         assert_eq!(
             first_difference("a\nb\n", "a\nc\n").as_deref(),
-            Some(r#"line 2: committed "b", generated "c""#)
+            Some("line 2: committed `b`, generated `c`")
         );
         assert_eq!(
             first_difference("a\n", "a\nb\n").as_deref(),
-            Some(r#"line 2: committed end of file, generated "b""#)
+            Some("line 2: committed end of file, generated `b`")
         );
     }
 }
