@@ -417,7 +417,7 @@ pub struct RewardsFundedEvent {
     pub amount: u64,
     /// What the vault received (less any transfer fee); the split is of this.
     pub received: u64,
-    /// Protocol fee taken, in reward tokens (owed to the treasury).
+    /// Protocol fee taken, in reward tokens (rounded up; owed to the treasury).
     pub protocol_fee: u64,
     /// Operator commission taken, in reward tokens (rounded up).
     pub commission: u64,
