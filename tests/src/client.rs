@@ -496,8 +496,28 @@ pub fn close_delegation(owner: Pubkey, keys: &PoolKeys, operator_pool: Pubkey) -
             event_authority: event_authority(),
             program: ID,
         },
-        instruction::CloseDelegation {},
+        instruction::CloseDelegation {
+            forfeit_rewards: false,
+        },
     )
+}
+
+/// `close_delegation(forfeit_rewards = true)`, giving back what the streams of `reward_mints`
+/// still owe the delegation (their `RewardIndex` accounts, writable, as remaining accounts).
+pub fn close_delegation_forfeiting(
+    owner: Pubkey,
+    keys: &PoolKeys,
+    operator_pool: Pubkey,
+    reward_mints: &[Pubkey],
+) -> Instruction {
+    let mut ix = close_delegation(owner, keys, operator_pool);
+    ix.data = instruction::CloseDelegation {
+        forfeit_rewards: true,
+    }
+    .data();
+    ix.accounts
+        .extend(reward_index_metas(&operator_pool, reward_mints));
+    ix
 }
 
 pub fn reward_index_pda(operator_pool: &Pubkey, reward_mint: &Pubkey) -> Pubkey {
@@ -549,21 +569,34 @@ impl StreamKeys {
     }
 }
 
-/// The read-only `RewardIndex` metas that `delegate`, `undelegate` and `cancel_withdrawal` of an
-/// `Undelegate` ticket take as remaining accounts: every stream of the bucket, in slot order.
+/// The writable `RewardIndex` metas that `delegate`, `undelegate` and `cancel_withdrawal` of an
+/// `Undelegate` ticket take as remaining accounts: every stream of the bucket, in slot order
+/// (each stream is brought up to date before the shares change).
 pub fn reward_index_metas(operator_pool: &Pubkey, reward_mints: &[Pubkey]) -> Vec<AccountMeta> {
     reward_mints
         .iter()
-        .map(|m| AccountMeta::new_readonly(reward_index_pda(operator_pool, m), false))
+        .map(|m| AccountMeta::new(reward_index_pda(operator_pool, m), false))
         .collect()
 }
 
-/// `add_reward_mint` signed by the operator's authority (or the admin as `signer`).
+/// `add_reward_mint` signed by the operator's authority (or the admin as `signer`), for a
+/// stream that also takes immediate funding (minimum duration 0).
 pub fn add_reward_mint(
     signer: Pubkey,
     operator: Pubkey,
     operator_pool: Pubkey,
     stream: &StreamKeys,
+) -> Instruction {
+    add_reward_mint_with_min_duration(signer, operator, operator_pool, stream, 0)
+}
+
+/// `add_reward_mint(min_duration_secs)`.
+pub fn add_reward_mint_with_min_duration(
+    signer: Pubkey,
+    operator: Pubkey,
+    operator_pool: Pubkey,
+    stream: &StreamKeys,
+    min_duration_secs: u32,
 ) -> Instruction {
     ix(
         accounts::AddRewardMint {
@@ -579,16 +612,29 @@ pub fn add_reward_mint(
             event_authority: event_authority(),
             program: ID,
         },
-        instruction::AddRewardMint {},
+        instruction::AddRewardMint { min_duration_secs },
     )
 }
 
+/// `fund_rewards(amount, 0)`: immediate funding, spread at once.
 pub fn fund_rewards(
     funder: Pubkey,
     operator: Pubkey,
     stream: &StreamKeys,
     funder_reward_account: Pubkey,
     amount: u64,
+) -> Instruction {
+    fund_rewards_over(funder, operator, stream, funder_reward_account, amount, 0)
+}
+
+/// `fund_rewards(amount, duration_secs)`: streamed over `duration_secs` of active time.
+pub fn fund_rewards_over(
+    funder: Pubkey,
+    operator: Pubkey,
+    stream: &StreamKeys,
+    funder_reward_account: Pubkey,
+    amount: u64,
+    duration_secs: u32,
 ) -> Instruction {
     ix(
         accounts::FundRewards {
@@ -604,7 +650,10 @@ pub fn fund_rewards(
             event_authority: event_authority(),
             program: ID,
         },
-        instruction::FundRewards { amount },
+        instruction::FundRewards {
+            amount,
+            duration_secs,
+        },
     )
 }
 

@@ -387,6 +387,37 @@ impl Env {
         mint.pubkey()
     }
 
+    /// Creates an SPL Token mint (authority [`Env::mint_authority`]) whose freeze authority is
+    /// `freeze_authority`, as many real reward tokens have.
+    pub async fn create_freezable_mint(
+        &mut self,
+        decimals: u8,
+        freeze_authority: &Pubkey,
+    ) -> Pubkey {
+        let mint = Keypair::new();
+        let payer = self.ctx.payer.pubkey();
+        let rent = self.ctx.banks_client.get_rent().await.expect("rent");
+        let ixs = [
+            system_instruction::create_account(
+                &payer,
+                &mint.pubkey(),
+                rent.minimum_balance(spl_token::state::Mint::LEN),
+                spl_token::state::Mint::LEN as u64,
+                &spl_token::ID,
+            ),
+            spl_token::instruction::initialize_mint2(
+                &spl_token::ID,
+                &mint.pubkey(),
+                &self.mint_authority.pubkey(),
+                Some(freeze_authority),
+                decimals,
+            )
+            .expect("mint"),
+        ];
+        self.ok(&ixs, &[&mint]).await;
+        mint.pubkey()
+    }
+
     /// Creates a token account of `mint` owned by `owner`.
     pub async fn create_token_account(&mut self, mint: &Pubkey, owner: &Pubkey) -> Pubkey {
         use spl_token_2022::extension::{
@@ -793,6 +824,50 @@ impl Env {
         )
         .await;
         stream
+    }
+
+    /// Opens a reward stream whose fundings must last at least `min_duration_secs`.
+    pub async fn add_stream_with_min_duration(
+        &mut self,
+        op: &TestOperator,
+        reward_mint: Pubkey,
+        min_duration_secs: u32,
+    ) -> client::StreamKeys {
+        let program = self.account(&reward_mint).await.expect("mint").owner;
+        let stream = client::StreamKeys::new(op.bucket, reward_mint, program);
+        let kp = op.kp.insecure_clone();
+        self.ok(
+            &[client::add_reward_mint_with_min_duration(
+                kp.pubkey(),
+                op.operator,
+                op.bucket,
+                &stream,
+                min_duration_secs,
+            )],
+            &[&kp],
+        )
+        .await;
+        stream
+    }
+
+    /// Funds `stream` with `amount` streamed over `duration_secs`.
+    pub async fn fund_over(
+        &mut self,
+        funder: &User,
+        op: &TestOperator,
+        stream: &client::StreamKeys,
+        amount: u64,
+        duration_secs: u32,
+    ) -> TxResult {
+        let ix = client::fund_rewards_over(
+            funder.key(),
+            op.operator,
+            stream,
+            funder.lst_account,
+            amount,
+            duration_secs,
+        );
+        self.send(&[ix], &[&funder.kp]).await
     }
 
     /// A service wallet holding `amount` of `reward_mint`.

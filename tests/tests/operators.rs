@@ -241,6 +241,44 @@ async fn update_operator_ok_commission_increase_waits() {
     );
 }
 
+/// The commission charged is capped by the config's maximum at the time of the funding: with
+/// the maximum at 50 %, X schedules 50 %; the admin lowers the maximum to 20 %; 60 days later a
+/// 1,000-token funding takes 200, not 500 — for operators registered before the change too.
+#[tokio::test]
+async fn commission_is_capped_by_the_current_maximum_when_charged() {
+    let (mut env, x, stream, funder) = commission_fixture().await;
+    let args = UpdateOperatorArgs {
+        commission_bps: Some(5_000),
+        ..Default::default()
+    };
+    env.update_operator(&x, args).await.unwrap();
+    let admin = env.admin.insecure_clone();
+    let lower = client::UpdateConfigArgs {
+        max_commission_bps: Some(2_000),
+        ..Default::default()
+    };
+    env.ok(&[client::update_config(admin.pubkey(), lower)], &[&admin])
+        .await;
+    env.advance_time(Operator::COMMISSION_INCREASE_DELAY_SECS)
+        .await;
+    let op: Operator = env.state(&x.operator).await;
+    assert_eq!(op.commission_at(env.clock().await.unix_timestamp), 5_000);
+    assert_eq!(
+        commission_of_funding(&mut env, &x, &stream, &funder).await,
+        200 * TOKEN
+    );
+    // below the cap, the operator's own rate applies
+    let y_commission = {
+        let decrease = UpdateOperatorArgs {
+            commission_bps: Some(1_500),
+            ..Default::default()
+        };
+        env.update_operator(&x, decrease).await.unwrap();
+        commission_of_funding(&mut env, &x, &stream, &funder).await
+    };
+    assert_eq!(y_commission, 150 * TOKEN);
+}
+
 /// A decrease applies at once, and cancels a pending increase.
 #[tokio::test]
 async fn update_operator_ok_commission_decrease_immediate() {

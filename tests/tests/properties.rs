@@ -58,10 +58,12 @@ enum Op {
     HarvestBucket {
         op: usize,
     },
+    /// Funds a stream over `duration_secs` (0: at once).
     Fund {
         op: usize,
         stream: usize,
         amount: u64,
+        duration_secs: u32,
     },
     ClaimCommission {
         op: usize,
@@ -98,7 +100,9 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         1 => (user.clone(), 0usize..8).prop_map(|(user, pick)| Op::Cancel { user, pick }),
         3 => (user, proptest::option::of(op.clone())).prop_map(|(user, op)| Op::Claim { user, op }),
         1 => op.clone().prop_map(|op| Op::HarvestBucket { op }),
-        3 => (op.clone(), 0..STREAMS, prop_oneof![1u64..1_000, 1_000u64..1_000_000_000_000]).prop_map(|(op, stream, amount)| Op::Fund { op, stream, amount }),
+        3 => (op.clone(), 0..STREAMS, prop_oneof![1u64..1_000, 1_000u64..1_000_000_000_000],
+              prop_oneof![Just(0u32), 1u32..3_600, 3_600u32..30 * 86_400])
+            .prop_map(|(op, stream, amount, duration_secs)| Op::Fund { op, stream, amount, duration_secs }),
         1 => (op.clone(), 0..STREAMS).prop_map(|(op, stream)| Op::ClaimCommission { op, stream }),
         1 => (op.clone(), 1u16..=2_000).prop_map(|(op, bps)| Op::RequestSlash { op, bps }),
         3 => (op, any::<bool>()).prop_map(|(op, veto)| Op::SettleSlash { op, veto }),
@@ -381,14 +385,20 @@ async fn apply(env: &mut Env, case: &mut Case, op: &Op) {
             let ix = client::harvest_accounts(&pool.keys, None, Some(case.ops[op].bucket));
             env.send(&[ix], &[]).await.expect("harvest never fails");
         }
-        Op::Fund { op, stream, amount } => {
+        Op::Fund {
+            op,
+            stream,
+            amount,
+            duration_secs,
+        } => {
             let s = case.streams[op][stream];
-            let ix = client::fund_rewards(
+            let ix = client::fund_rewards_over(
                 case.funder.key(),
                 case.ops[op].operator,
                 &s,
                 case.funder_accounts[stream],
                 amount,
+                duration_secs,
             );
             let kp = case.funder.kp.insecure_clone();
             env.send(&[ix], &[&kp]).await.expect("funding never fails");
@@ -598,8 +608,13 @@ async fn check_invariants(env: &mut Env, case: &Case) -> Result<(), TestCaseErro
                 balance >= index.obligations().unwrap(),
                 "reward vault {o}/{s} short"
             );
+            prop_assert!(
+                index.total_paid <= index.total_net,
+                "stream {o}/{s} paid more than was funded"
+            );
             let promised = u128::from(index.total_net - index.total_paid) * REWARD_ACC_SCALE
-                - index.carry_scaled;
+                - index.carry_scaled
+                - index.streaming_scaled;
             prop_assert!(
                 owed_rewards[o][s] * REWARD_ACC_SCALE <= promised,
                 "stream {o}/{s} overpromised"

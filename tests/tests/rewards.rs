@@ -51,8 +51,8 @@ async fn token_account_info(env: &mut Env, key: &Pubkey) -> (Pubkey, Pubkey) {
     (state.base.mint, state.base.owner)
 }
 
-/// A fresh `RewardIndex` as `add_reward_mint` writes it.
-fn fresh_index(stream: &StreamKeys, slot: u8) -> RewardIndex {
+/// A fresh `RewardIndex` as `add_reward_mint` writes it at `now`.
+fn fresh_index(stream: &StreamKeys, slot: u8, now: i64) -> RewardIndex {
     RewardIndex {
         operator_pool: stream.operator_pool,
         reward_mint: stream.reward_mint,
@@ -61,6 +61,10 @@ fn fresh_index(stream: &StreamKeys, slot: u8) -> RewardIndex {
         slot,
         acc_per_share: 0,
         carry_scaled: 0,
+        streaming_scaled: 0,
+        stream_remaining_secs: 0,
+        last_update_ts: now,
+        min_duration_secs: 0,
         protocol_fees_owed: 0,
         commission_owed: 0,
         total_funded: 0,
@@ -120,7 +124,11 @@ async fn add_reward_mint_ok_by_operator() {
     let lamports = env.lamports(&x.kp.pubkey()).await;
     let stream = env.add_stream(&x, mint).await;
 
-    assert_state(&env.reward_index(&stream).await, &fresh_index(&stream, 0));
+    let now = env.clock().await.unix_timestamp;
+    assert_state(
+        &env.reward_index(&stream).await,
+        &fresh_index(&stream, 0, now),
+    );
     let vault = env.account(&stream.reward_vault).await.unwrap();
     assert_eq!(vault.owner, spl_token::ID);
     assert_eq!(
@@ -164,7 +172,11 @@ async fn add_reward_mint_ok_by_admin() {
         &[&admin],
     )
     .await;
-    assert_state(&env.reward_index(&stream).await, &fresh_index(&stream, 1));
+    let now = env.clock().await.unix_timestamp;
+    assert_state(
+        &env.reward_index(&stream).await,
+        &fresh_index(&stream, 1, now),
+    );
     assert_eq!(
         env.account(&stream.reward_vault).await.unwrap().owner,
         spl_token_2022::ID
@@ -298,7 +310,8 @@ async fn fund_rewards_ok() {
     env.delegate(&pool, &bob, &x, 300 * ONE).await.unwrap();
 
     env.fund(&funder, &x, &stream, 1_000 * TOKEN).await.unwrap();
-    let mut expected = fresh_index(&stream, 0);
+    let now = env.clock().await.unix_timestamp;
+    let mut expected = fresh_index(&stream, 0, now);
     expected.acc_per_share = u128::from(900 * TOKEN) * REWARD_ACC_SCALE / u128::from(400 * ONE);
     expected.commission_owed = 100 * TOKEN;
     expected.total_funded = 1_000 * TOKEN;
@@ -662,7 +675,7 @@ async fn setup_two_streams() -> (Env, TestPool, TestOperator, User, [StreamKeys;
 }
 
 fn index_meta(stream: &StreamKeys) -> AccountMeta {
-    AccountMeta::new_readonly(stream.reward_index, false)
+    AccountMeta::new(stream.reward_index, false)
 }
 
 fn staker_watched(pool: &TestPool, user: &User, op: &TestOperator) -> Vec<Pubkey> {
@@ -971,4 +984,341 @@ async fn dormant_staker_matches_eager_staker() {
         env.token_balance(&stream.reward_vault).await,
         index.obligations().unwrap()
     );
+}
+
+// ---- streamed rewards (SPEC §3, issue: rewards that stream over time) ----------------------
+
+const WEEK: u32 = 7 * 24 * 60 * 60;
+
+/// Just-in-time capture is gone: Bob delegates one second before a 1,000-token funding over 7
+/// days and undelegates one second after; Alice is delegated the whole week. Bob earns his half
+/// of one second's release (~1/604,800 of his share); Alice earns the rest; nothing is
+/// promised beyond what was funded.
+#[tokio::test]
+async fn streamed_rewards_pay_a_just_in_time_staker_only_his_second() {
+    let (mut env, pool, x, alice, stream, funder) = setup_stream().await;
+    let bob = env.user(&pool, 100 * ONE).await;
+    env.deposit(&pool, &bob, 100 * ONE).await.unwrap();
+    env.advance_time(DAY).await;
+
+    env.delegate(&pool, &bob, &x, 100 * ONE).await.unwrap();
+    env.advance_time(1).await;
+    env.fund_over(&funder, &x, &stream, 1_000 * TOKEN, WEEK)
+        .await
+        .unwrap();
+    let index = env.reward_index(&stream).await;
+    assert_eq!(index.acc_per_share, 0, "nothing is released at funding");
+    assert_eq!(index.stream_remaining_secs, u64::from(WEEK));
+    env.advance_time(1).await;
+    let shares = env.delegation(&pool, &bob, &x).await.shares;
+    env.undelegate(&pool, &bob, &x, shares).await.unwrap();
+
+    // one second of 900 net tokens over a week is 1,488 units; Bob held half the shares
+    let net = 900 * TOKEN;
+    let bob_rewards = env
+        .create_token_account(&stream.reward_mint, &bob.key())
+        .await;
+    env.claim_streams(&pool, &bob, &x, &[(stream, bob_rewards)])
+        .await
+        .unwrap();
+    let bob_paid = env.token_balance(&bob_rewards).await;
+    assert_eq!(bob_paid, net / u64::from(WEEK) / 2);
+    assert_eq!(bob_paid, 744, "~1/604,800 of his 450-token share");
+
+    env.advance_time(i64::from(WEEK)).await;
+    let alice_rewards = env
+        .create_token_account(&stream.reward_mint, &alice.key())
+        .await;
+    env.claim_streams(&pool, &alice, &x, &[(stream, alice_rewards)])
+        .await
+        .unwrap();
+    let alice_paid = env.token_balance(&alice_rewards).await;
+    assert!(alice_paid + bob_paid <= net, "never more than funded");
+    assert!(
+        alice_paid + bob_paid >= net - 2,
+        "Alice, present all week, earns everything else: {alice_paid}"
+    );
+    let index = env.reward_index(&stream).await;
+    assert_eq!(
+        (index.streaming_scaled, index.stream_remaining_secs),
+        (0, 0)
+    );
+    assert_vault_covers(&mut env, &stream).await;
+}
+
+/// With immediate funding (duration 0, the stream's minimum 0) the same just-in-time staker
+/// takes half the funding — what a stream's minimum duration exists to prevent.
+#[tokio::test]
+async fn immediate_funding_still_pays_at_once_where_the_stream_allows_it() {
+    let (mut env, pool, x, _alice, stream, funder) = setup_stream().await;
+    let bob = env.user(&pool, 100 * ONE).await;
+    env.deposit(&pool, &bob, 100 * ONE).await.unwrap();
+    env.delegate(&pool, &bob, &x, 100 * ONE).await.unwrap();
+    env.fund(&funder, &x, &stream, 1_000 * TOKEN).await.unwrap();
+    let shares = env.delegation(&pool, &bob, &x).await.shares;
+    env.undelegate(&pool, &bob, &x, shares).await.unwrap();
+    let bob_rewards = env
+        .create_token_account(&stream.reward_mint, &bob.key())
+        .await;
+    env.claim_streams(&pool, &bob, &x, &[(stream, bob_rewards)])
+        .await
+        .unwrap();
+    assert_eq!(env.token_balance(&bob_rewards).await, 450 * TOKEN);
+}
+
+/// What streams while the bucket has no active shares is kept: the stream waits, and the first
+/// staker to arrive earns it over the stream's time, not in one lump.
+#[tokio::test]
+async fn stream_waits_while_the_bucket_is_empty() {
+    let (mut env, pool, x, alice) = setup().await;
+    let mint = env.create_mint(MintKind::Spl, 6).await;
+    let stream = env.add_stream(&x, mint).await;
+    let funder = env.funder(&mint, 1_000 * TOKEN).await;
+    env.fund_over(&funder, &x, &stream, 1_000 * TOKEN, 10 * DAY as u32)
+        .await
+        .unwrap();
+    env.advance_time(30 * DAY).await;
+    env.delegate(&pool, &alice, &x, 100 * ONE).await.unwrap();
+    let index = env.reward_index(&stream).await;
+    assert_eq!(
+        (index.acc_per_share, index.carry_scaled),
+        (0, 0),
+        "nothing was released to nobody"
+    );
+    assert_eq!(index.stream_remaining_secs, 10 * DAY as u64);
+
+    let alice_rewards = env.create_token_account(&mint, &alice.key()).await;
+    env.claim_streams(&pool, &alice, &x, &[(stream, alice_rewards)])
+        .await
+        .unwrap();
+    assert_eq!(
+        env.token_balance(&alice_rewards).await,
+        0,
+        "no lump on arrival"
+    );
+    env.advance_time(DAY).await;
+    env.claim_streams(&pool, &alice, &x, &[(stream, alice_rewards)])
+        .await
+        .unwrap();
+    assert_eq!(
+        env.token_balance(&alice_rewards).await,
+        90 * TOKEN,
+        "a tenth of 900"
+    );
+}
+
+/// A new funding blends into what is still streaming: amount-weighted end, nothing lost.
+#[tokio::test]
+async fn fund_rewards_blends_into_the_running_stream() {
+    let (mut env, pool, x, alice, stream, funder) = setup_stream().await;
+    env.fund_over(&funder, &x, &stream, 1_000 * TOKEN, 10 * DAY as u32)
+        .await
+        .unwrap();
+    env.advance_time(5 * DAY).await;
+    env.fund_over(&funder, &x, &stream, 1_000 * TOKEN, 15 * DAY as u32)
+        .await
+        .unwrap();
+    let index = env.reward_index(&stream).await;
+    // 450 left over 5 days and 900 new over 15 days: (450×5 + 900×15) / 1,350 = 11⅔ days
+    assert_eq!(index.streaming(), Ok(1_350 * TOKEN));
+    assert_eq!(
+        index.stream_remaining_secs,
+        (450 * 5 + 900 * 15) * DAY as u64 / 1_350
+    );
+    env.advance_time(12 * DAY).await;
+    let alice_rewards = env
+        .create_token_account(&stream.reward_mint, &alice.key())
+        .await;
+    env.claim_streams(&pool, &alice, &x, &[(stream, alice_rewards)])
+        .await
+        .unwrap();
+    assert_eq!(env.token_balance(&alice_rewards).await, 1_800 * TOKEN);
+    assert_vault_covers(&mut env, &stream).await;
+}
+
+#[tokio::test]
+async fn fund_rewards_duration_below_the_stream_minimum() {
+    let (mut env, pool, x, alice) = setup().await;
+    let mint = env.create_mint(MintKind::Spl, 6).await;
+    let stream = env.add_stream_with_min_duration(&x, mint, WEEK).await;
+    assert_eq!(env.reward_index(&stream).await.min_duration_secs, WEEK);
+    env.delegate(&pool, &alice, &x, 100 * ONE).await.unwrap();
+    let funder = env.funder(&mint, 1_000 * TOKEN).await;
+    let watched = [stream.reward_index, stream.reward_vault, funder.lst_account];
+    for duration in [0, WEEK - 1] {
+        let ix = client::fund_rewards_over(
+            funder.key(),
+            x.operator,
+            &stream,
+            funder.lst_account,
+            TOKEN,
+            duration,
+        );
+        env.fails(
+            &[ix],
+            &[&funder.kp],
+            &watched,
+            RestakingError::RewardDurationTooShort,
+        )
+        .await;
+    }
+    env.fund_over(&funder, &x, &stream, TOKEN, WEEK)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn fund_rewards_duration_above_the_maximum() {
+    let (mut env, _pool, x, _alice, stream, funder) = setup_stream().await;
+    let ix = client::fund_rewards_over(
+        funder.key(),
+        x.operator,
+        &stream,
+        funder.lst_account,
+        TOKEN,
+        restaking::state::MAX_REWARD_DURATION_SECS + 1,
+    );
+    let watched = [stream.reward_index, stream.reward_vault, funder.lst_account];
+    env.fails(
+        &[ix],
+        &[&funder.kp],
+        &watched,
+        RestakingError::RewardDurationTooLong,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn add_reward_mint_minimum_duration_above_the_maximum() {
+    let (mut env, _pool, x, _alice) = setup().await;
+    let mint = env.create_mint(MintKind::Spl, 6).await;
+    let stream = StreamKeys::new(x.bucket, mint, spl_token::ID);
+    let ix = client::add_reward_mint_with_min_duration(
+        x.kp.pubkey(),
+        x.operator,
+        x.bucket,
+        &stream,
+        restaking::state::MAX_REWARD_DURATION_SECS + 1,
+    );
+    env.fails(
+        &[ix],
+        &[&x.kp],
+        &[x.bucket, stream.reward_index],
+        RestakingError::RewardDurationTooLong,
+    )
+    .await;
+}
+
+/// Reward indexes passed to a share change must be writable (their streams are brought up to
+/// date first).
+#[tokio::test]
+async fn delegate_with_read_only_reward_index() {
+    let (mut env, pool, x, alice, stream, _funder) = setup_stream().await;
+    let mut ix = client::delegate(alice.key(), &pool.keys, x.operator, ONE);
+    ix.accounts
+        .push(AccountMeta::new_readonly(stream.reward_index, false));
+    let delegation = client::delegation_pda(&pool.keys.position(&alice.key()), &x.bucket);
+    env.fails(
+        &[ix],
+        &[&alice.kp],
+        &[stream.reward_index, delegation, x.bucket],
+        RestakingError::RewardIndexNotWritable,
+    )
+    .await;
+}
+
+// ---- records that can always close -------------------------------------------------------
+
+/// A reward mint whose freeze authority is the operator is accepted; the operator freezes the
+/// stream's vault. Claiming that stream fails, but Alice still claims her base yield, leaves
+/// the bucket, forfeits the frozen stream's rewards with `close_delegation(forfeit_rewards)`,
+/// withdraws every LST and closes her position: nothing traps her LST or her records.
+#[tokio::test]
+async fn frozen_reward_vault_never_traps_records() {
+    let (mut env, pool, x, alice) = setup().await;
+    let mint = env.create_freezable_mint(6, &x.kp.pubkey()).await;
+    let stream = env.add_stream(&x, mint).await;
+    env.delegate(&pool, &alice, &x, 100 * ONE).await.unwrap();
+    let funder = env.funder(&mint, 1_000 * TOKEN).await;
+    env.fund(&funder, &x, &stream, 1_000 * TOKEN).await.unwrap();
+
+    let freeze = spl_token::instruction::freeze_account(
+        &spl_token::ID,
+        &stream.reward_vault,
+        &mint,
+        &x.kp.pubkey(),
+        &[],
+    )
+    .unwrap();
+    env.ok(&[freeze], &[&x.kp]).await;
+
+    let alice_rewards = env.create_token_account(&mint, &alice.key()).await;
+    let frozen = env
+        .claim_streams(&pool, &alice, &x, &[(stream, alice_rewards)])
+        .await;
+    assert!(frozen.is_err(), "a frozen vault cannot pay");
+    env.claim_delegation(&pool, &alice, &x).await.unwrap();
+
+    let shares = env.delegation(&pool, &alice, &x).await.shares;
+    let ticket = env.undelegate(&pool, &alice, &x, shares).await.unwrap();
+    env.advance_time(WITHDRAWAL_DELAY).await;
+    env.complete_undelegation(&pool, &alice, &x, ticket)
+        .await
+        .unwrap();
+    let delegation = client::delegation_pda(&pool.keys.position(&alice.key()), &x.bucket);
+    assert_eq!(
+        env.delegation(&pool, &alice, &x).await.reward_owed[0],
+        900 * TOKEN
+    );
+    env.fails(
+        &[client::close_delegation(alice.key(), &pool.keys, x.bucket)],
+        &[&alice.kp],
+        &[delegation, stream.reward_index],
+        RestakingError::DelegationNotEmpty,
+    )
+    .await;
+    env.fails(
+        &[client::close_delegation_forfeiting(
+            alice.key(),
+            &pool.keys,
+            x.bucket,
+            &[],
+        )],
+        &[&alice.kp],
+        &[delegation, stream.reward_index],
+        RestakingError::DelegationNotEmpty,
+    )
+    .await;
+
+    env.ok(
+        &[client::close_delegation_forfeiting(
+            alice.key(),
+            &pool.keys,
+            x.bucket,
+            &[mint],
+        )],
+        &[&alice.kp],
+    )
+    .await;
+    assert!(!env.exists(&delegation).await);
+    let index = env.reward_index(&stream).await;
+    assert_eq!(
+        index.carry_scaled,
+        u128::from(900 * TOKEN) * REWARD_ACC_SCALE,
+        "forfeited rewards go back to the stream (no shares left: carried)"
+    );
+    assert_eq!(index.obligations(), Ok(1_000 * TOKEN), "nothing lost");
+
+    let idle = env.position(&pool, &alice).await.idle_lst;
+    let ticket = env.request_withdrawal(&pool, &alice, idle).await.unwrap();
+    env.advance_time(WITHDRAWAL_DELAY).await;
+    env.complete_withdrawal(&pool, &alice, ticket)
+        .await
+        .unwrap();
+    env.ok(
+        &[client::close_position(alice.key(), &pool.keys)],
+        &[&alice.kp],
+    )
+    .await;
+    assert_eq!(env.token_balance(&alice.lst_account).await, 100 * ONE);
 }

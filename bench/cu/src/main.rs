@@ -74,6 +74,7 @@ const TARGETS: &[(&str, u64, &str)] = &[
         "Jito BurnWithdrawalTicket 32,044 / 2",
     ),
     ("claim_4streams", 40_000, "PERFORMANCE.md"),
+    ("claim_4streams_streaming", 40_000, "PERFORMANCE.md"),
 ];
 /// Instructions a staker sends (for `max_user_cu`); the rest are cranks, services, operators.
 const USER_IXS: &[&str] = &[
@@ -88,6 +89,7 @@ const USER_IXS: &[&str] = &[
     "claim_0streams",
     "claim_1stream",
     "claim_4streams",
+    "claim_4streams_streaming",
     "undelegate",
     "request_withdrawal",
     "complete_withdrawal",
@@ -692,6 +694,28 @@ impl Run {
         r.measure(
             "claim_idle",
             client::claim(owner, &keys, user.lst),
+            &[&user.kp],
+        );
+        // streamed rewards: each stream funded over 7 days, then claimed a day later
+        let fund_over = |i: usize| {
+            client::fund_rewards_over(
+                funder.pubkey(),
+                op_b.operator,
+                &streams[i],
+                funder_accounts[i],
+                1_000_000 * 1_000_000,
+                7 * 24 * 60 * 60,
+            )
+        };
+        r.measure("fund_rewards_streaming", fund_over(0), &[&funder]);
+        for i in 1..4 {
+            r.ok(&[fund_over(i)], &[&funder]);
+        }
+        r.advance(24 * 60 * 60);
+        r.set_rate(stake_pool, &lst_mint, RATE_DEN / 100 * 105);
+        r.measure(
+            "claim_4streams_streaming",
+            claim(&[0, 1, 2, 3]),
             &[&user.kp],
         );
         for (i, acc) in user.rewards.iter().enumerate() {

@@ -130,6 +130,12 @@ pub enum RestakingError {
     InvalidRewardVault,
     #[msg("Token account is not owned by the treasury")]
     InvalidTreasuryAccount,
+    #[msg("Reward index must be passed writable: its stream is brought up to date")]
+    RewardIndexNotWritable,
+    #[msg("Reward funding duration is shorter than the stream's minimum")]
+    RewardDurationTooShort,
+    #[msg("Reward funding duration is longer than the maximum (365 days)")]
+    RewardDurationTooLong,
 
     // --- services and slashing ---------------------------------------------------------------
     #[msg("Signer is not the service's slasher")]

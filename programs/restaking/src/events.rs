@@ -385,6 +385,8 @@ pub struct DelegationClosedEvent {
     pub operator_pool: Pubkey,
     /// The delegation (`["delegation", position, operator_pool]`).
     pub delegation: Pubkey,
+    /// Rewards the owner gave back to their streams (`forfeit_rewards`), per stream.
+    pub forfeited_rewards: Vec<RewardPaid>,
 }
 
 /// `add_reward_mint`: a reward stream and its vault added to a bucket.
@@ -400,6 +402,8 @@ pub struct RewardMintAddedEvent {
     pub reward_vault: Pubkey,
     /// Position of the stream in the bucket's `reward_mints`.
     pub slot: u8,
+    /// Shortest duration a funding of this stream may have (0 allows immediate funding).
+    pub min_duration_secs: u32,
 }
 
 /// `fund_rewards`: reward tokens funded into a stream and spread over its shares.
@@ -421,13 +425,25 @@ pub struct RewardsFundedEvent {
     pub protocol_fee: u64,
     /// Operator commission taken, in reward tokens (rounded up).
     pub commission: u64,
-    /// What the delegators get: `received − protocol_fee − commission`.
+    /// Commission rate charged: the operator's in force, capped by the config's maximum.
+    pub commission_bps: u16,
+    /// The delegators' part of this funding: `received − protocol_fee − commission`.
     pub net: u64,
-    /// Active shares of the bucket the net was spread over.
+    /// Duration asked for, in seconds (0: spread at once).
+    pub duration_secs: u32,
+    /// The stream's release rate after this funding: reward base units per second × 10^18.
+    pub stream_rate_scaled: u128,
+    /// When the stream ends if the bucket keeps active shares (time without shares does not
+    /// count).
+    pub stream_end_ts: i64,
+    /// Reward tokens still streaming (not yet released) after this funding.
+    pub streaming: u64,
+    /// Active shares of the bucket at the funding.
     pub active_shares: u64,
     /// The stream's index afterwards: reward tokens per active share × `REWARD_ACC_SCALE` (10^18).
     pub acc_per_share: u128,
-    /// Net funding × 10^18 not yet in the index afterwards (remainder, or all while no shares).
+    /// Released net funding × 10^18 not yet in the index afterwards (remainder, or immediate
+    /// funding while no shares).
     pub carry_scaled: u128,
 }
 

@@ -85,9 +85,10 @@ pub mod restaking {
         open_operator_pool::handler(ctx)
     }
 
-    /// Opens a reward stream on an operator bucket (operator authority or admin).
-    pub fn add_reward_mint(ctx: Context<AddRewardMint>) -> Result<()> {
-        add_reward_mint::handler(ctx)
+    /// Opens a reward stream on an operator bucket (operator authority or admin), with the
+    /// shortest duration its fundings may stream over.
+    pub fn add_reward_mint(ctx: Context<AddRewardMint>, min_duration_secs: u32) -> Result<()> {
+        add_reward_mint::handler(ctx, min_duration_secs)
     }
 
     /// Pays the operator's commission owed by a reward stream.
@@ -154,9 +155,10 @@ pub mod restaking {
         undelegate::handler(ctx, shares)
     }
 
-    /// Closes an empty delegation record.
-    pub fn close_delegation(ctx: Context<CloseDelegation>) -> Result<()> {
-        close_delegation::handler(ctx)
+    /// Closes an empty delegation record; with `forfeit_rewards`, rewards it cannot be paid
+    /// (e.g. from a frozen reward vault) go back to their streams instead of blocking it.
+    pub fn close_delegation(ctx: Context<CloseDelegation>, forfeit_rewards: bool) -> Result<()> {
+        close_delegation::handler(ctx, forfeit_rewards)
     }
 
     /// Queues idle LST for withdrawal after the pool's delay.
@@ -179,9 +181,9 @@ pub mod restaking {
         claim::handler(ctx)
     }
 
-    /// Funds a bucket's reward stream (anyone).
-    pub fn fund_rewards(ctx: Context<FundRewards>, amount: u64) -> Result<()> {
-        fund_rewards::handler(ctx, amount)
+    /// Funds a bucket's reward stream (anyone), streamed over `duration_secs` (0: at once).
+    pub fn fund_rewards(ctx: Context<FundRewards>, amount: u64, duration_secs: u32) -> Result<()> {
+        fund_rewards::handler(ctx, amount, duration_secs)
     }
 
     /// Sends a reward stream's protocol fees to the treasury (anyone).

@@ -3,10 +3,12 @@
 //!
 //! Remaining-accounts layouts (client builders, mind the order):
 //! - `delegate`, `undelegate`, `cancel_withdrawal` of an `Undelegate` ticket: every
-//!   `RewardIndex` of the bucket, read-only, in slot order (`operator_pool.reward_mints`), so
-//!   each stream is settled before the shares change.
+//!   `RewardIndex` of the bucket, writable, in slot order (`operator_pool.reward_mints`), so
+//!   each stream is brought up to date and settled before the shares change.
 //! - `claim`: for each stream to pay, in any order, the group
 //!   `[reward_index (w), reward_vault (w), reward_mint, owner_reward_account (w), token_program]`.
+//! - `close_delegation` with `forfeit_rewards`: the `RewardIndex` (writable) of every stream
+//!   the delegation is still owed rewards by, any order.
 use crate::error::RestakingError;
 use crate::math::{accrued, SafeMath};
 use crate::state::{Delegation, OperatorPool, RewardIndex, REWARD_ACC_SCALE};
@@ -16,11 +18,14 @@ use anchor_spl::token_interface::{self, Mint, TokenAccount, TransferChecked};
 /// Accounts per stream in `claim`'s remaining accounts.
 pub const CLAIM_GROUP_LEN: usize = 5;
 
-/// Loads the bucket's reward indices from `accounts` (all of them, in slot order).
+/// Loads the bucket's reward indices from `accounts` (all of them, in slot order), brings each
+/// stream up to `now` over the bucket's current active shares and writes it back: call it
+/// before the bucket's shares change.
 pub fn load_indexes<'info>(
     bucket: &OperatorPool,
     bucket_key: &Pubkey,
     accounts: &'info [AccountInfo<'info>],
+    now: i64,
 ) -> Result<Vec<Account<'info, RewardIndex>>> {
     let count = usize::from(bucket.reward_mint_count);
     require!(
@@ -29,19 +34,58 @@ pub fn load_indexes<'info>(
     );
     let mut indexes = Vec::with_capacity(count);
     for (slot, info) in accounts.iter().take(count).enumerate() {
-        let index: Account<'info, RewardIndex> = Account::try_from(info)?;
-        require_keys_eq!(
-            index.operator_pool,
-            *bucket_key,
-            RestakingError::RewardStreamMismatch
-        );
+        let mut index = load_writable_index(info, bucket_key)?;
         require!(
             usize::from(index.slot) == slot,
             RestakingError::RewardStreamMismatch
         );
+        index.accrue(now, bucket.total_shares)?;
+        index.exit(&crate::ID)?;
         indexes.push(index);
     }
     Ok(indexes)
+}
+
+/// Loads a writable `RewardIndex` of the bucket `bucket_key`.
+fn load_writable_index<'info>(
+    info: &'info AccountInfo<'info>,
+    bucket_key: &Pubkey,
+) -> Result<Account<'info, RewardIndex>> {
+    require!(info.is_writable, RestakingError::RewardIndexNotWritable);
+    let index: Account<'info, RewardIndex> = Account::try_from(info)?;
+    require_keys_eq!(
+        index.operator_pool,
+        *bucket_key,
+        RestakingError::RewardStreamMismatch
+    );
+    Ok(index)
+}
+
+/// Gives back to their streams the rewards `delegation` is owed by the indexes in `accounts`
+/// (see the module doc): the staker forfeits what a stream cannot pay (a frozen reward vault)
+/// so the record can close. Returns `(reward_mint, amount)` per stream.
+pub fn forfeit_streams<'info>(
+    delegation: &mut Delegation,
+    bucket: &OperatorPool,
+    bucket_key: &Pubkey,
+    accounts: &'info [AccountInfo<'info>],
+    now: i64,
+) -> Result<Vec<(Pubkey, u64)>> {
+    let mut forfeited = Vec::with_capacity(accounts.len());
+    for info in accounts {
+        let mut index = load_writable_index(info, bucket_key)?;
+        index.accrue(now, bucket.total_shares)?;
+        settle_stream(delegation, &index)?;
+        let owed = delegation
+            .reward_owed
+            .get_mut(usize::from(index.slot))
+            .ok_or(RestakingError::RewardStreamMismatch)?;
+        let amount = core::mem::take(owed);
+        index.take_back(amount, bucket.total_shares)?;
+        index.exit(&crate::ID)?;
+        forfeited.push((index.reward_mint, amount));
+    }
+    Ok(forfeited)
 }
 
 /// Settles one stream of `delegation` into its owed balance; returns the owed total.
@@ -75,12 +119,15 @@ pub fn settle_all(
     Ok(())
 }
 
-/// Pays every stream group in `accounts` (see the module doc) to the delegation's owner;
-/// returns `(reward_mint, amount)` per group.
+/// Pays every stream group in `accounts` (see the module doc) to the delegation's owner, each
+/// stream first brought up to `now` over `bucket`'s active shares; returns
+/// `(reward_mint, amount)` per group.
 pub fn pay_streams<'info>(
     delegation: &mut Delegation,
+    bucket: &OperatorPool,
     bucket_key: &Pubkey,
     accounts: &'info [AccountInfo<'info>],
+    now: i64,
 ) -> Result<Vec<(Pubkey, u64)>> {
     require!(
         accounts.len().is_multiple_of(CLAIM_GROUP_LEN),
@@ -91,12 +138,7 @@ pub fn pay_streams<'info>(
         let [index_info, vault_info, mint_info, destination_info, token_program] = group else {
             return err!(RestakingError::MissingRewardIndexes);
         };
-        let mut index: Account<'info, RewardIndex> = Account::try_from(index_info)?;
-        require_keys_eq!(
-            index.operator_pool,
-            *bucket_key,
-            RestakingError::RewardStreamMismatch
-        );
+        let mut index = load_writable_index(index_info, bucket_key)?;
         require_keys_eq!(
             index.reward_vault,
             vault_info.key(),
@@ -125,6 +167,7 @@ pub fn pay_streams<'info>(
             RestakingError::InvalidRewardVault
         );
 
+        index.accrue(now, bucket.total_shares)?;
         settle_stream(delegation, &index)?;
         let slot = usize::from(index.slot);
         let owed = delegation
@@ -145,8 +188,8 @@ pub fn pay_streams<'info>(
                 mint.decimals,
                 amount,
             )?;
-            index.exit(&crate::ID)?;
         }
+        index.exit(&crate::ID)?;
         paid.push((index.reward_mint, amount));
     }
     Ok(paid)

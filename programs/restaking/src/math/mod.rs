@@ -3,7 +3,9 @@
 pub mod rate;
 pub mod safe_math;
 pub mod shares;
+pub mod stream;
 
 pub use rate::*;
 pub use safe_math::{to_u64, SafeMath};
 pub use shares::*;
+pub use stream::*;

@@ -32,7 +32,7 @@ mod tests {
         assert_eq!(Operator::SPACE, 191);
         assert_eq!(OperatorPool::SPACE, 364);
         assert_eq!(Delegation::SPACE, 220);
-        assert_eq!(RewardIndex::SPACE, 260);
+        assert_eq!(RewardIndex::SPACE, 296);
         assert_eq!(Service::SPACE, 238);
         assert_eq!(ServiceLink::SPACE, 108);
         assert_eq!(SlashRequest::SPACE, 165);

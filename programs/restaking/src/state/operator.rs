@@ -58,6 +58,12 @@ impl Operator {
         }
     }
 
+    /// The commission a funding is charged at `now`: the one in force, capped by the config's
+    /// current maximum (a maximum lowered after an operator scheduled more binds at once).
+    pub fn commission_charged(&self, now: i64, max_bps: u16) -> u16 {
+        self.commission_at(now).min(max_bps)
+    }
+
     /// Applies a pending change that has come due.
     pub fn roll_commission(&mut self, now: i64) {
         if self.commission_effective_ts != 0 && now >= self.commission_effective_ts {
@@ -116,5 +122,15 @@ mod tests {
         assert_eq!(op.commission_at(200), 500);
         assert_eq!(op.commission_at(due), 500);
         assert!(op.set_commission(5_001, 5_000, 300).is_err());
+    }
+
+    #[test]
+    fn charged_commission_never_exceeds_the_current_maximum() {
+        let mut op = operator(1_000);
+        op.set_commission(5_000, 5_000, 0).unwrap();
+        let due = Operator::COMMISSION_INCREASE_DELAY_SECS;
+        assert_eq!(op.commission_charged(due, 5_000), 5_000);
+        assert_eq!(op.commission_charged(due, 2_000), 2_000);
+        assert_eq!(op.commission_charged(0, 2_000), 1_000);
     }
 }

@@ -1,9 +1,14 @@
-//! `fund_rewards(amount)`: anyone (typically a service) pays rewards into a bucket's stream.
-//! The protocol fee and the operator's commission (both rounded up) are set aside; the rest is
-//! spread over the bucket's active shares, or carried forward while it has none.
+//! `fund_rewards(amount, duration_secs)`: anyone (typically a service) pays rewards into a
+//! bucket's stream. The protocol fee and the operator's commission (both rounded up; the
+//! commission is the operator's scheduled one capped by the config's current maximum) are set
+//! aside; the net streams linearly over `duration_secs` of active time (at least the stream's
+//! `min_duration_secs`), blended with what is still streaming — or, with a duration of 0 where
+//! the stream allows it, is spread at once over the bucket's active shares (carried forward
+//! while it has none).
 use crate::error::RestakingError;
 use crate::events::RewardsFundedEvent;
-use crate::state::{Config, Operator, OperatorPool, RewardIndex};
+use crate::math::SafeMath;
+use crate::state::{Config, FundingFees, Operator, OperatorPool, RewardIndex};
 use crate::token::transfer_to_vault;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -46,8 +51,9 @@ pub struct FundRewards<'info> {
 }
 
 impl FundRewards<'_> {
-    fn validate(&self, amount: u64) -> Result<()> {
+    fn validate(&self, amount: u64, duration_secs: u32) -> Result<()> {
         require!(amount > 0, RestakingError::ZeroAmount);
+        self.reward_index.validate_duration(duration_secs)?;
         require!(
             self.funder_reward_account.amount >= amount,
             RestakingError::InsufficientFunds
@@ -56,8 +62,8 @@ impl FundRewards<'_> {
     }
 }
 
-#[access_control(ctx.accounts.validate(amount))]
-pub fn handler(ctx: Context<FundRewards>, amount: u64) -> Result<()> {
+#[access_control(ctx.accounts.validate(amount, duration_secs))]
+pub fn handler(ctx: Context<FundRewards>, amount: u64, duration_secs: u32) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let accounts = &mut *ctx.accounts;
     let received = transfer_to_vault(
@@ -71,12 +77,13 @@ pub fn handler(ctx: Context<FundRewards>, amount: u64) -> Result<()> {
     )?;
     let active_shares = accounts.operator_pool.total_shares;
     let index = &mut accounts.reward_index;
-    let split = index.fund(
-        received,
-        accounts.config.protocol_fee_bps,
-        accounts.operator.commission_at(now),
-        active_shares,
-    )?;
+    let fees = FundingFees {
+        protocol_fee_bps: accounts.config.protocol_fee_bps,
+        commission_bps: accounts
+            .operator
+            .commission_charged(now, accounts.config.max_commission_bps),
+    };
+    let split = index.fund(received, duration_secs, fees, now, active_shares)?;
     let event = RewardsFundedEvent {
         operator_pool: index.operator_pool,
         reward_index: index.key(),
@@ -86,7 +93,14 @@ pub fn handler(ctx: Context<FundRewards>, amount: u64) -> Result<()> {
         received,
         protocol_fee: split.protocol_fee,
         commission: split.commission,
+        commission_bps: fees.commission_bps,
         net: split.net,
+        duration_secs,
+        stream_rate_scaled: index.rate_scaled()?,
+        stream_end_ts: now.safe_add(
+            i64::try_from(index.stream_remaining_secs).map_err(|_| RestakingError::MathOverflow)?,
+        )?,
+        streaming: index.streaming()?,
         active_shares,
         acc_per_share: index.acc_per_share,
         carry_scaled: index.carry_scaled,

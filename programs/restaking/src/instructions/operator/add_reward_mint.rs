@@ -1,11 +1,15 @@
 //! `add_reward_mint`: opens a reward stream (a `RewardIndex` and its vault) on an operator
-//! bucket, in the next free slot. Signed by the operator's authority or the admin. The reward
-//! mint follows the same Token-2022 policy as LSTs.
+//! bucket, in the next free slot, with `min_duration_secs`, the shortest duration its fundings
+//! may stream over (0 allows immediate funding). Signed by the operator's authority or the
+//! admin. The reward mint follows the same Token-2022 policy as LSTs. A mint with a freeze
+//! authority is accepted (many real reward tokens have one): a frozen reward vault can only
+//! stop that stream's payments — claims of other streams, exits and closing records go on
+//! (`close_delegation(forfeit_rewards)`), and no LST is ever at stake.
 use crate::constants::{ACCOUNT_VERSION, MAX_REWARD_MINTS};
 use crate::error::RestakingError;
 use crate::events::RewardMintAddedEvent;
 use crate::pda::{init_account, init_token_account};
-use crate::state::{Config, Operator, OperatorPool, RewardIndex};
+use crate::state::{Config, Operator, OperatorPool, RewardIndex, MAX_REWARD_DURATION_SECS};
 use crate::token::validate_mint_extensions;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenInterface};
@@ -53,7 +57,11 @@ pub struct AddRewardMint<'info> {
 }
 
 impl AddRewardMint<'_> {
-    fn validate(&self) -> Result<()> {
+    fn validate(&self, min_duration_secs: u32) -> Result<()> {
+        require!(
+            min_duration_secs <= MAX_REWARD_DURATION_SECS,
+            RestakingError::RewardDurationTooLong
+        );
         let signer = self.signer.key();
         require!(
             signer == self.operator.authority || signer == self.config.admin,
@@ -67,8 +75,8 @@ impl AddRewardMint<'_> {
     }
 }
 
-#[access_control(ctx.accounts.validate())]
-pub fn handler(ctx: Context<AddRewardMint>) -> Result<()> {
+#[access_control(ctx.accounts.validate(min_duration_secs))]
+pub fn handler(ctx: Context<AddRewardMint>, min_duration_secs: u32) -> Result<()> {
     let bucket = &mut ctx.accounts.operator_pool;
     let slot = bucket.reward_mint_count;
     let mint = ctx.accounts.reward_mint.key();
@@ -91,6 +99,10 @@ pub fn handler(ctx: Context<AddRewardMint>) -> Result<()> {
         slot,
         acc_per_share: 0,
         carry_scaled: 0,
+        streaming_scaled: 0,
+        stream_remaining_secs: 0,
+        last_update_ts: Clock::get()?.unix_timestamp,
+        min_duration_secs,
         protocol_fees_owed: 0,
         commission_owed: 0,
         total_funded: 0,
@@ -135,6 +147,7 @@ pub fn handler(ctx: Context<AddRewardMint>) -> Result<()> {
         reward_mint: mint,
         reward_vault: ctx.accounts.reward_vault.key(),
         slot,
+        min_duration_secs,
     };
     emit_cpi!(event);
     Ok(())

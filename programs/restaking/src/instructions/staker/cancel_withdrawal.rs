@@ -78,7 +78,12 @@ pub fn handler(ctx: Context<CancelWithdrawal>) -> Result<()> {
             )?;
             require!(!bucket.has_pending_slash(), RestakingError::SlashPending);
             pool.harvest_bucket(bucket, rate)?;
-            let indexes = load_indexes(bucket, &ticket.operator_pool, ctx.remaining_accounts)?;
+            let indexes = load_indexes(
+                bucket,
+                &ticket.operator_pool,
+                ctx.remaining_accounts,
+                clock.unix_timestamp,
+            )?;
             settle_all(delegation, bucket, &indexes)?;
             let moved = pool.move_queue_to_bucket(bucket, ticket.shares, rate)?;
             delegation.shares = delegation.shares.safe_add(moved.shares)?;

@@ -106,7 +106,13 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
             let owed = core::mem::take(&mut delegation.unclaimed_base_yield);
             bucket.unclaimed_base_yield = bucket.unclaimed_base_yield.safe_sub(owed)?;
             base_yield = base_yield.safe_add(owed)?;
-            let paid = pay_streams(delegation, &bucket.key(), ctx.remaining_accounts)?;
+            let paid = pay_streams(
+                delegation,
+                bucket,
+                &bucket.key(),
+                ctx.remaining_accounts,
+                clock.unix_timestamp,
+            )?;
             rewards = paid
                 .into_iter()
                 .map(|(reward_mint, amount)| RewardPaid {

@@ -88,7 +88,12 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
     let rate = refresh_rate(pool, source.as_ref(), &clock)?;
     pool.strip_idle(position, rate)?;
     pool.harvest_bucket(bucket, rate)?;
-    let indexes = load_indexes(bucket, &bucket_key, ctx.remaining_accounts)?;
+    let indexes = load_indexes(
+        bucket,
+        &bucket_key,
+        ctx.remaining_accounts,
+        clock.unix_timestamp,
+    )?;
 
     let is_new = *delegation_info.owner != crate::ID;
     if is_new {

@@ -89,7 +89,12 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
     let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
     let rate = refresh_rate(pool, source.as_ref(), &clock)?;
     pool.harvest_bucket(bucket, rate)?;
-    let indexes = load_indexes(bucket, &bucket.key(), ctx.remaining_accounts)?;
+    let indexes = load_indexes(
+        bucket,
+        &bucket.key(),
+        ctx.remaining_accounts,
+        clock.unix_timestamp,
+    )?;
     settle_all(delegation, bucket, &indexes)?;
 
     let (out, queue_shares) = pool.move_bucket_to_queue(bucket, shares)?;
