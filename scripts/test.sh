@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the project: formatting, lints, unit and property tests of the program's
-# math and state, the integration tests on an embedded bank (SPL Token and Token-2022 run for
-# real), the reference scenarios, and the lifecycle demo; then builds the program to a real
+# Runs every test of the project: formatting, lints, the committed IDL's freshness and docs, unit
+# and property tests of the program's math and state, the integration tests on an embedded bank
+# (SPL Token and Token-2022 run for real), the reference scenarios, and the lifecycle demo; then builds the program to a real
 # SBF binary (scripts/build-sbf.sh), runs every integration test again against that binary,
 # and checks its compute units against bench/cu-baseline.json (scripts/cu-report.sh --check).
 #
@@ -33,6 +33,12 @@ if cargo clippy --version >/dev/null 2>&1; then
 else
   echo "clippy not installed with this toolchain: skipping lints"
 fi
+
+step "IDL up to date (cargo run -p restaking-idl -- --check)"
+# Regenerates idl/restaking.json in memory with Anchor's IDL builder (compiles the program with
+# `--features idl-build`) and fails on any diff or any undocumented instruction, account, field,
+# event or type; `cargo run -p restaking-idl` rewrites the file.
+cargo run --locked --quiet -p restaking-idl -- --check
 
 if cargo fmt --version >/dev/null 2>&1; then
   (cd bench/cu && cargo fmt -- --check)   # its own workspace

@@ -7,7 +7,7 @@ pub const ACCOUNT_VERSION: u8 = 1;
 
 /// Fixed-point scale of a rate: numeraire base units per LST base unit × 10^18.
 #[constant]
-pub const RATE_SCALE: u128 = 1_000_000_000_000_000_000;
+pub const RATE_SCALE: u128 = 1_000_000_000_000_000_000u128;
 
 /// Largest rate accepted from any source (≈ 18.4 numeraire units per LST unit). It keeps
 /// `lst (u64) × rate` inside u128 with no wider intermediate.
@@ -30,9 +30,13 @@ pub const MAX_WITHDRAWAL_DELAY_SECS: i64 = 60 * 24 * 60 * 60;
 #[constant]
 pub const MAX_OPEN_TICKETS: u16 = 64;
 
-/// Reward streams an operator bucket may have.
+/// Reward streams an operator bucket may have (`OperatorPool.reward_mints` slots). Exported as
+/// a `u8`: the IDL has no `usize`.
 #[constant]
-pub const MAX_REWARD_MINTS: usize = 4;
+pub const MAX_REWARD_MINT_COUNT: u8 = 4;
+
+/// [`MAX_REWARD_MINT_COUNT`] as an array length (not exported: the IDL has no `usize`).
+pub const MAX_REWARD_MINTS: usize = MAX_REWARD_MINT_COUNT as usize;
 
 /// Delegations one `get_position_value` answer reports (with up to 4 streams each, it then
 /// fits Solana's 1,024-byte return-data limit).

@@ -27,8 +27,11 @@ pub struct Config {
     pub pause_flags: u8,
     /// Number of pools added.
     pub pool_count: u32,
+    /// Bump of this account's PDA.
     pub bump: u8,
+    /// Layout version (`ACCOUNT_VERSION`) the account was written with.
     pub version: u8,
+    /// Zeroed space for future fields, so they need no realloc.
     pub reserved: [u8; 64],
 }
 

@@ -9,7 +9,9 @@ use anchor_lang::prelude::*;
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Delegation {
+    /// The delegating position.
     pub position: Pubkey,
+    /// The operator bucket delegated to.
     pub operator_pool: Pubkey,
     /// Active shares of the bucket.
     pub shares: u64,
@@ -23,8 +25,11 @@ pub struct Delegation {
     pub reward_owed: [u64; MAX_REWARD_MINTS],
     /// `Undelegate` tickets of this delegation still open.
     pub open_undelegations: u16,
+    /// Bump of this account's PDA.
     pub bump: u8,
+    /// Layout version (`ACCOUNT_VERSION`) the account was written with.
     pub version: u8,
+    /// Zeroed space for future fields, so they need no realloc.
     pub reserved: [u8; 16],
 }
 

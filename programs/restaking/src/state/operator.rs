@@ -10,6 +10,7 @@ pub const MAX_METADATA_URI_LEN: usize = 96;
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Operator {
+    /// Key that controls the operator (seed of its PDA).
     pub authority: Pubkey,
     /// Commission on restaking rewards, in basis points, in force now.
     pub commission_bps: u16,
@@ -19,11 +20,16 @@ pub struct Operator {
     pub commission_effective_ts: i64,
     /// Inactive operators take no new delegations; existing ones can always leave.
     pub active: bool,
+    /// Off-chain metadata URI, at most `MAX_METADATA_URI_LEN` (96) bytes.
     #[max_len(96)]
     pub metadata_uri: String,
+    /// Number of buckets the operator has opened.
     pub operator_pool_count: u32,
+    /// Bump of this account's PDA.
     pub bump: u8,
+    /// Layout version (`ACCOUNT_VERSION`) the account was written with.
     pub version: u8,
+    /// Zeroed space for future fields, so they need no realloc.
     pub reserved: [u8; 32],
 }
 

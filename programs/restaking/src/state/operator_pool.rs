@@ -19,31 +19,44 @@ use anchor_lang::prelude::*;
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct OperatorPool {
+    /// The operator owning the bucket.
     pub operator: Pubkey,
+    /// The pool whose LST the bucket holds.
     pub pool: Pubkey,
+    /// Active shares (delegations' `shares` sum to it).
     pub total_shares: u64,
+    /// LST backing the active shares.
     pub total_lst: u64,
+    /// Principal value of `total_lst`, in numeraire base units.
     pub total_principal: u64,
     /// Stripped base yield per active share, LST × [`BASE_ACC_SCALE`] (10^18). Only grows.
     pub base_acc_per_share: u128,
     /// Stripped base yield not yet paid to delegations.
     pub unclaimed_base_yield: u64,
-    /// Shares, LST and principal of the `Undelegate` tickets still in the bucket.
+    /// Shares of the `Undelegate` tickets still in the bucket.
     pub queued_shares: u64,
+    /// LST of those tickets (still in the bucket, still slashable).
     pub queued_lst: u64,
+    /// Principal value of `queued_lst`, in numeraire base units.
     pub queued_principal: u64,
     /// Reward mints of the bucket's streams, in slot order; `reward_mint_count` are in use.
     pub reward_mints: [Pubkey; MAX_REWARD_MINTS],
+    /// Streams in use: the first `reward_mint_count` slots of `reward_mints`.
     pub reward_mint_count: u8,
     /// Slash requests awaiting execution or veto; while non-zero, shares cannot leave.
     pub pending_slashes: u8,
     /// Request time of the oldest pending slash (0 when none): `Undelegate` tickets that
     /// matured by then may still complete — they were no longer slashable when it came.
     pub pending_slash_since: i64,
+    /// Nonce of the next slash request (its seed).
     pub slash_nonce: u64,
+    /// Open `Delegation` accounts of the bucket.
     pub delegation_count: u64,
+    /// Bump of this account's PDA.
     pub bump: u8,
+    /// Layout version (`ACCOUNT_VERSION`) the account was written with.
     pub version: u8,
+    /// Zeroed space for future fields, so they need no realloc.
     pub reserved: [u8; 64],
 }
 

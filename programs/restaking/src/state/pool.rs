@@ -9,14 +9,23 @@ use anchor_lang::prelude::*;
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, PartialEq, Eq, InitSpace, Debug)]
 pub enum RateSource {
     /// An SPL stake-pool account; rate = `total_lamports / pool_token_supply`.
-    SplStakePool { stake_pool: Pubkey },
+    SplStakePool {
+        /// The stake-pool account (owned by the SPL stake-pool program).
+        stake_pool: Pubkey,
+    },
     /// The Marinade state account; rate = `msol_price / 2^32`.
-    Marinade { state: Pubkey },
+    Marinade {
+        /// Marinade's state account (owned by the Marinade program).
+        state: Pubkey,
+    },
     /// Pushed by `updater` with `push_rate`, each push moving it by at most `max_change_bps`,
     /// unusable once older than `max_age_secs`.
     Manual {
+        /// Key that may call `push_rate`.
         updater: Pubkey,
+        /// Largest move of one push against the last rate, in basis points.
         max_change_bps: u16,
+        /// Seconds after a push from which the rate is stale and unusable.
         max_age_secs: u32,
     },
 }
@@ -63,11 +72,13 @@ impl RateSource {
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Pool {
+    /// Mint of the accepted LST (seed of the pool's PDA).
     pub lst_mint: Pubkey,
     /// Token account `["pool_vault", pool]` holding every deposited LST.
     pub vault: Pubkey,
     /// Owner program of `lst_mint` (SPL Token or Token-2022).
     pub token_program: Pubkey,
+    /// Where the rate comes from; set by the admin.
     pub rate_source: RateSource,
     /// Last rate read or pushed, numeraire units per LST unit × 10^18.
     pub rate: u128,
@@ -89,15 +100,23 @@ pub struct Pool {
     pub total_queued_lst: u64,
     /// Σ stripped base yield not yet claimed.
     pub total_unclaimed_yield: u64,
-    /// Lifetime counters.
+    /// Lifetime counter: LST received by `deposit`.
     pub total_deposited_lst: u64,
+    /// Lifetime counter: LST paid out by `complete_withdrawal`.
     pub total_withdrawn_lst: u64,
+    /// Lifetime counter: base yield paid by `claim`, in LST.
     pub total_yield_paid_lst: u64,
+    /// Open positions.
     pub position_count: u64,
+    /// Decimals of `lst_mint`.
     pub lst_decimals: u8,
+    /// Bump of this account's PDA.
     pub bump: u8,
+    /// Bump of the vault's PDA `["pool_vault", pool]`.
     pub vault_bump: u8,
+    /// Layout version (`ACCOUNT_VERSION`) the account was written with.
     pub version: u8,
+    /// Zeroed space for future fields, so they need no realloc.
     pub reserved: [u8; 64],
 }
 

@@ -7,7 +7,9 @@ use anchor_lang::prelude::*;
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Position {
+    /// The pool the position holds LST of.
     pub pool: Pubkey,
+    /// The staker; signs for the position.
     pub owner: Pubkey,
     /// Program PDA holding a lien over the position; default key when none (SPEC §6).
     pub lien_holder: Pubkey,
@@ -19,10 +21,15 @@ pub struct Position {
     pub unclaimed_yield: u64,
     /// Nonce of the next withdrawal ticket.
     pub ticket_nonce: u64,
+    /// Withdrawal tickets still open (at most `MAX_OPEN_TICKETS`).
     pub open_tickets: u16,
+    /// `Delegation` accounts still open.
     pub open_delegations: u16,
+    /// Bump of this account's PDA.
     pub bump: u8,
+    /// Layout version (`ACCOUNT_VERSION`) the account was written with.
     pub version: u8,
+    /// Zeroed space for future fields, so they need no realloc.
     pub reserved: [u8; 32],
 }
 

@@ -27,9 +27,13 @@ pub const REWARD_ACC_SCALE: u128 = 1_000_000_000_000_000_000;
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct RewardIndex {
+    /// The bucket whose delegators earn the stream.
     pub operator_pool: Pubkey,
+    /// Mint of the reward token.
     pub reward_mint: Pubkey,
+    /// Token account `["reward_vault", reward_index]` holding the stream's tokens.
     pub reward_vault: Pubkey,
+    /// Owner program of `reward_mint` (SPL Token or Token-2022).
     pub token_program: Pubkey,
     /// Position of this stream in the bucket's `reward_mints`.
     pub slot: u8,
@@ -44,22 +48,31 @@ pub struct RewardIndex {
     /// Active time (seconds with shares in the bucket) the streaming amount still runs for;
     /// 0 exactly when nothing streams.
     pub stream_remaining_secs: u64,
-    /// When the stream was last brought up to date.
+    /// Unix time the stream was last brought up to date.
     pub last_update_ts: i64,
     /// Shortest duration a funding of this stream may have; 0 allows immediate funding.
     pub min_duration_secs: u32,
+    /// Protocol fees taken and not yet claimed, in reward tokens.
     pub protocol_fees_owed: u64,
+    /// Operator commission taken and not yet claimed, in reward tokens.
     pub commission_owed: u64,
-    /// Lifetime totals.
+    /// Lifetime total: reward tokens received by `fund_rewards`.
     pub total_funded: u64,
     /// Σ net funding (after fee and commission): the delegators' part, spread or carried.
     pub total_net: u64,
+    /// Lifetime total: rewards paid to delegations by `claim`.
     pub total_paid: u64,
+    /// Lifetime total: protocol fees taken.
     pub total_protocol_fees: u64,
+    /// Lifetime total: operator commission taken.
     pub total_commission: u64,
+    /// Bump of this account's PDA.
     pub bump: u8,
+    /// Bump of the reward vault's PDA `["reward_vault", reward_index]`.
     pub vault_bump: u8,
+    /// Layout version (`ACCOUNT_VERSION`) the account was written with.
     pub version: u8,
+    /// Zeroed space for future fields, so they need no realloc.
     pub reserved: [u8; 32],
 }
 

@@ -17,10 +17,13 @@ pub enum TicketKind {
 #[account]
 #[derive(InitSpace, Debug, Default)]
 pub struct WithdrawalTicket {
+    /// The position the ticket belongs to.
     pub position: Pubkey,
     /// Operator bucket of an `Undelegate` ticket; default key for `Withdraw`.
     pub operator_pool: Pubkey,
+    /// What the ticket withdraws from.
     pub kind: TicketKind,
+    /// The position's `ticket_nonce` when requested (seed of this PDA).
     pub nonce: u64,
     /// LST queued (for `Withdraw`).
     pub lst: u64,
@@ -28,10 +31,15 @@ pub struct WithdrawalTicket {
     pub shares: u64,
     /// Principal value the queued LST carried.
     pub principal: u64,
+    /// Unix time of the request.
     pub requested_ts: i64,
+    /// Unix time from which it may complete: request + the pool's withdrawal delay.
     pub unlock_ts: i64,
+    /// Bump of this account's PDA.
     pub bump: u8,
+    /// Layout version (`ACCOUNT_VERSION`) the account was written with.
     pub version: u8,
+    /// Zeroed space for future fields, so they need no realloc.
     pub reserved: [u8; 16],
 }
 

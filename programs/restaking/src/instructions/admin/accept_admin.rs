@@ -7,7 +7,9 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct AcceptAdmin<'info> {
+    /// The pending admin; becomes admin.
     pub pending_admin: Signer<'info>,
+    /// The program config; its `pending_admin` must sign.
     #[account(mut, dup, has_one = pending_admin @ RestakingError::NotPendingAdmin)]
     pub config: Account<'info, Config>,
 }

@@ -11,48 +11,58 @@ use crate::token::validate_mint_extensions;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenInterface};
 
+/// Arguments of `add_pool`.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct AddPoolArgs {
+    /// Where the pool's rate comes from.
     pub rate_source: RateSource,
     /// First rate of a `Manual` source (numeraire units per LST unit × 10^18); ignored otherwise.
     pub initial_rate: u128,
-    /// Most total principal value the pool accepts.
+    /// Most total principal value the pool accepts, in numeraire base units.
     pub deposit_cap_value: u64,
+    /// Seconds between a withdrawal request and its completion (within the config's bounds).
     pub withdrawal_delay_secs: i64,
 }
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct AddPool<'info> {
+    /// The admin; pays the pool's and vault's rent.
     #[account(mut)]
     pub admin: Signer<'info>,
+    /// The program config; counts the pool.
     #[account(mut, dup, has_one = admin @ RestakingError::Unauthorized)]
     pub config: Account<'info, Config>,
+    /// Mint of the LST to accept (owned by `token_program`).
     #[account(
         constraint = *lst_mint.to_account_info().owner == token_program.key()
             @ RestakingError::InvalidTokenProgram,
     )]
     pub lst_mint: InterfaceAccount<'info, Mint>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new pool, created by this instruction.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [Pool::SEED, lst_mint.key().as_ref()],
         bump,
     )]
     pub pool: UncheckedAccount<'info>,
-    /// CHECK: the pool's vault, created by this instruction at its PDA (seeds checked here) as
-    /// a token account of `lst_mint` owned by the pool, with `pda::init_token_account`.
+    /// The pool's vault, created by this instruction: a token account of `lst_mint` owned by
+    /// the pool.
+    /// CHECK: seeds checked here; created with `pda::init_token_account`.
     #[account(
         mut,
         seeds = [Pool::VAULT_SEED, pool.key().as_ref()],
         bump,
     )]
     pub pool_vault: UncheckedAccount<'info>,
-    /// CHECK: the stake-pool or Marinade state account named by `args.rate_source`; its key,
-    /// owner program and layout are checked by `refresh_rate`. Omitted for manual sources.
+    /// The stake-pool or Marinade state account named by `args.rate_source`; omitted for
+    /// manual sources.
+    /// CHECK: key, owner program and layout are checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
+    /// Owner program of `lst_mint` (SPL Token or Token-2022).
     pub token_program: Interface<'info, TokenInterface>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

@@ -5,29 +5,39 @@ use crate::pda::init_account;
 use crate::state::Config;
 use anchor_lang::prelude::*;
 
+/// Arguments of `initialize_config`: the config's roles and bounds.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitializeConfigArgs {
+    /// May set pause flags (never lift them) and veto slashes.
     pub guardian: Pubkey,
+    /// Owner of the token accounts protocol fees are paid to.
     pub treasury: Pubkey,
+    /// Protocol fee on restaking rewards, in basis points (at most `MAX_PROTOCOL_FEE_BPS`).
     pub protocol_fee_bps: u16,
+    /// Highest commission an operator may charge, in basis points.
     pub max_commission_bps: u16,
+    /// Shortest withdrawal delay a pool may have, in seconds.
     pub min_withdrawal_delay_secs: i64,
+    /// Window in which the guardian may veto a slash, in seconds; shorter than
+    /// `min_withdrawal_delay_secs`.
     pub slash_veto_secs: i64,
 }
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct InitializeConfig<'info> {
+    /// Becomes admin; pays the config's rent.
     #[account(mut)]
     pub admin: Signer<'info>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The config, created by this instruction.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [Config::SEED],
         bump,
     )]
     pub config: UncheckedAccount<'info>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

@@ -9,7 +9,9 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct PushRate<'info> {
+    /// The pool's manual-source updater.
     pub updater: Signer<'info>,
+    /// The manual pool whose rate is pushed.
     #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
 }

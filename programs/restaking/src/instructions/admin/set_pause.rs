@@ -9,6 +9,7 @@ use anchor_lang::prelude::*;
 pub struct SetPause<'info> {
     /// The admin or the guardian (checked in `Config::set_pause`).
     pub signer: Signer<'info>,
+    /// The program config; its pause flags change.
     #[account(mut, dup)]
     pub config: Account<'info, Config>,
 }

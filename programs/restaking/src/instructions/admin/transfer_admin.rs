@@ -7,7 +7,9 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct TransferAdmin<'info> {
+    /// The current admin.
     pub admin: Signer<'info>,
+    /// The program config; its `pending_admin` changes.
     #[account(mut, dup, has_one = admin @ RestakingError::Unauthorized)]
     pub config: Account<'info, Config>,
 }

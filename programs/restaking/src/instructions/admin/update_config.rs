@@ -8,18 +8,26 @@ use anchor_lang::prelude::*;
 /// Each `Some` field replaces the current setting.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, Default)]
 pub struct UpdateConfigArgs {
+    /// New guardian; `None` keeps it.
     pub guardian: Option<Pubkey>,
+    /// New treasury (owner of the fee token accounts); `None` keeps it.
     pub treasury: Option<Pubkey>,
+    /// New protocol fee, in basis points (at most `MAX_PROTOCOL_FEE_BPS`); `None` keeps it.
     pub protocol_fee_bps: Option<u16>,
+    /// New commission cap for operators, in basis points; `None` keeps it.
     pub max_commission_bps: Option<u16>,
+    /// New shortest pool withdrawal delay, in seconds; `None` keeps it.
     pub min_withdrawal_delay_secs: Option<i64>,
+    /// New slash veto window, in seconds; `None` keeps it.
     pub slash_veto_secs: Option<i64>,
 }
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct UpdateConfig<'info> {
+    /// The admin.
     pub admin: Signer<'info>,
+    /// The program config to change.
     #[account(mut, dup, has_one = admin @ RestakingError::Unauthorized)]
     pub config: Account<'info, Config>,
 }

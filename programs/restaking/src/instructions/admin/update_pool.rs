@@ -8,7 +8,9 @@ use anchor_lang::prelude::*;
 /// Each `Some` field replaces the current setting.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, Default)]
 pub struct UpdatePoolArgs {
+    /// New cap on the pool's total principal value, in numeraire base units; `None` keeps it.
     pub deposit_cap_value: Option<u64>,
+    /// New withdrawal delay, in seconds (within the config's bounds); `None` keeps it.
     pub withdrawal_delay_secs: Option<i64>,
     /// New parameters of a `Manual` source; must be `Manual` too.
     pub rate_source: Option<RateSource>,
@@ -17,9 +19,12 @@ pub struct UpdatePoolArgs {
 #[event_cpi]
 #[derive(Accounts)]
 pub struct UpdatePool<'info> {
+    /// The admin.
     pub admin: Signer<'info>,
+    /// The program config (names the admin).
     #[account(has_one = admin @ RestakingError::Unauthorized)]
     pub config: Account<'info, Config>,
+    /// The pool to change.
     #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
 }

@@ -10,7 +10,9 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ClaimProtocolFees<'info> {
+    /// The program config (names the treasury).
     pub config: Box<Account<'info, Config>>,
+    /// The reward stream whose protocol fees are paid.
     #[account(
         mut, dup,
         has_one = reward_mint @ RestakingError::InvalidMint,
@@ -18,9 +20,12 @@ pub struct ClaimProtocolFees<'info> {
         has_one = token_program @ RestakingError::InvalidTokenProgram,
     )]
     pub reward_index: Box<Account<'info, RewardIndex>>,
+    /// Mint of the stream's reward token.
     pub reward_mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The stream's vault (`["reward_vault", reward_index]`).
     #[account(mut, dup)]
     pub reward_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// A token account of `reward_mint` owned by the config's treasury; receives the fees.
     #[account(
         mut, dup,
         constraint = treasury_account.mint == reward_mint.key() @ RestakingError::InvalidMint,
@@ -28,6 +33,7 @@ pub struct ClaimProtocolFees<'info> {
         constraint = treasury_account.key() != reward_vault.key() @ RestakingError::InvalidTreasuryAccount,
     )]
     pub treasury_account: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// Token program of the mint (SPL Token or Token-2022).
     pub token_program: Interface<'info, TokenInterface>,
 }
 

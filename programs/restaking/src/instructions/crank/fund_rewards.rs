@@ -16,11 +16,16 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 #[event_cpi]
 #[derive(Accounts)]
 pub struct FundRewards<'info> {
+    /// Anyone; sends the reward tokens.
     pub funder: Signer<'info>,
+    /// The program config (protocol fee).
     pub config: Box<Account<'info, Config>>,
+    /// The bucket's operator (commission).
     pub operator: Box<Account<'info, Operator>>,
+    /// The bucket whose delegators earn the rewards.
     #[account(has_one = operator @ RestakingError::WrongDelegation)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
+    /// The reward stream funded.
     #[account(
         mut, dup,
         has_one = operator_pool @ RestakingError::RewardStreamMismatch,
@@ -29,15 +34,19 @@ pub struct FundRewards<'info> {
         has_one = token_program @ RestakingError::InvalidTokenProgram,
     )]
     pub reward_index: Box<Account<'info, RewardIndex>>,
+    /// Mint of the stream's reward token.
     pub reward_mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The stream's vault (`["reward_vault", reward_index]`).
     #[account(mut, dup)]
     pub reward_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The funder's token account of `reward_mint`; sends `amount`.
     #[account(
         mut, dup,
         constraint = funder_reward_account.mint == reward_mint.key() @ RestakingError::InvalidMint,
         constraint = funder_reward_account.key() != reward_vault.key() @ RestakingError::InvalidRewardVault,
     )]
     pub funder_reward_account: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// Token program of the mint (SPL Token or Token-2022).
     pub token_program: Interface<'info, TokenInterface>,
 }
 

@@ -11,12 +11,16 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct Harvest<'info> {
+    /// The pool whose rate is refreshed.
     #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
+    /// A position whose idle LST to strip (optional).
     #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]
     pub position: Option<Account<'info, Position>>,
-    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    /// The pool's rate-source account (omit for manual pools).
+    /// CHECK: key, owner program and layout are checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
+    /// A bucket of the pool to harvest (optional).
     #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]
     pub operator_pool: Option<Account<'info, OperatorPool>>,
 }

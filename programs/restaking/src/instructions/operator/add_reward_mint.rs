@@ -20,32 +20,39 @@ pub struct AddRewardMint<'info> {
     /// The operator's authority or the admin; pays the rent.
     #[account(mut)]
     pub signer: Signer<'info>,
+    /// The program config (names the admin).
     pub config: Box<Account<'info, Config>>,
+    /// The bucket's operator.
     pub operator: Box<Account<'info, Operator>>,
+    /// The bucket that gets the stream.
     #[account(mut, dup, has_one = operator @ RestakingError::WrongDelegation)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
+    /// Mint of the reward token (owned by `token_program`).
     #[account(
         constraint = *reward_mint.to_account_info().owner == token_program.key()
             @ RestakingError::InvalidTokenProgram,
     )]
     pub reward_mint: Box<InterfaceAccount<'info, Mint>>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new reward stream, created by this instruction.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [RewardIndex::SEED, operator_pool.key().as_ref(), reward_mint.key().as_ref()],
         bump,
     )]
     pub reward_index: UncheckedAccount<'info>,
-    /// CHECK: the stream's vault, created here at its PDA (seeds checked here) as a token
-    /// account of `reward_mint` owned by the reward index, with `pda::init_token_account`.
+    /// The stream's vault, created by this instruction: a token account of `reward_mint`
+    /// owned by the reward index.
+    /// CHECK: seeds checked here; created with `pda::init_token_account`.
     #[account(
         mut,
         seeds = [RewardIndex::VAULT_SEED, reward_index.key().as_ref()],
         bump,
     )]
     pub reward_vault: UncheckedAccount<'info>,
+    /// Owner program of `reward_mint` (SPL Token or Token-2022).
     pub token_program: Interface<'info, TokenInterface>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

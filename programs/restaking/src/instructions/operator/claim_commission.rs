@@ -9,11 +9,15 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ClaimCommission<'info> {
+    /// The operator's authority.
     pub authority: Signer<'info>,
+    /// The operator whose commission is paid.
     #[account(has_one = authority @ RestakingError::NotOperatorAuthority)]
     pub operator: Box<Account<'info, Operator>>,
+    /// The operator's bucket the stream belongs to.
     #[account(has_one = operator @ RestakingError::WrongDelegation)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
+    /// The reward stream whose commission is paid.
     #[account(
         mut, dup,
         has_one = operator_pool @ RestakingError::RewardStreamMismatch,
@@ -22,15 +26,19 @@ pub struct ClaimCommission<'info> {
         has_one = token_program @ RestakingError::InvalidTokenProgram,
     )]
     pub reward_index: Box<Account<'info, RewardIndex>>,
+    /// Mint of the stream's reward token.
     pub reward_mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The stream's vault (`["reward_vault", reward_index]`).
     #[account(mut, dup)]
     pub reward_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// Any token account of `reward_mint`; receives the commission.
     #[account(
         mut, dup,
         constraint = destination.mint == reward_mint.key() @ RestakingError::InvalidMint,
         constraint = destination.key() != reward_vault.key() @ RestakingError::InvalidRewardVault,
     )]
     pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// Token program of the mint (SPL Token or Token-2022).
     pub token_program: Interface<'info, TokenInterface>,
 }
 

@@ -9,19 +9,23 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct OpenOperatorPool<'info> {
+    /// The operator's authority; pays the bucket's rent.
     #[account(mut)]
     pub authority: Signer<'info>,
+    /// The operator opening the bucket.
     #[account(mut, dup, has_one = authority @ RestakingError::NotOperatorAuthority)]
     pub operator: Account<'info, Operator>,
+    /// The pool the bucket holds LST of.
     pub pool: Account<'info, Pool>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new bucket, created by this instruction.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [OperatorPool::SEED, operator.key().as_ref(), pool.key().as_ref()],
         bump,
     )]
     pub operator_pool: UncheckedAccount<'info>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

@@ -9,17 +9,20 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RegisterOperator<'info> {
+    /// Becomes the operator's authority; pays its rent.
     #[account(mut)]
     pub authority: Signer<'info>,
+    /// The program config (commission cap).
     pub config: Account<'info, Config>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new operator, created by this instruction.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [Operator::SEED, authority.key().as_ref()],
         bump,
     )]
     pub operator: UncheckedAccount<'info>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

@@ -8,16 +8,23 @@ use anchor_lang::prelude::*;
 /// Each `Some` field replaces the current setting.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, Default)]
 pub struct UpdateOperatorArgs {
+    /// New commission, in basis points: an increase takes effect after a delay, a decrease at
+    /// once; `None` keeps it.
     pub commission_bps: Option<u16>,
+    /// New metadata URI (at most 96 bytes); `None` keeps it.
     pub metadata_uri: Option<String>,
+    /// Whether the operator takes new delegations; `None` keeps it.
     pub active: Option<bool>,
 }
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct UpdateOperator<'info> {
+    /// The operator's authority.
     pub authority: Signer<'info>,
+    /// The program config (commission cap).
     pub config: Account<'info, Config>,
+    /// The operator to change.
     #[account(mut, dup, has_one = authority @ RestakingError::NotOperatorAuthority)]
     pub operator: Account<'info, Operator>,
 }

@@ -14,6 +14,7 @@ use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ExecuteSlash<'info> {
+    /// The bucket's pool; its totals shrink by the seized LST.
     #[account(
         mut, dup,
         has_one = lst_mint @ RestakingError::InvalidMint,
@@ -21,8 +22,10 @@ pub struct ExecuteSlash<'info> {
         constraint = pool.token_program == token_program.key() @ RestakingError::InvalidTokenProgram,
     )]
     pub pool: Box<Account<'info, Pool>>,
+    /// The slashed bucket.
     #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
+    /// The pending request, past its veto window.
     #[account(
         mut, dup,
         has_one = operator_pool @ RestakingError::WrongDelegation,
@@ -30,10 +33,12 @@ pub struct ExecuteSlash<'info> {
         constraint = slash_request.status == SlashStatus::Pending @ RestakingError::SlashNotPending,
     )]
     pub slash_request: Box<Account<'info, SlashRequest>>,
+    /// The requesting service (names the destination owner).
     pub service: Box<Account<'info, Service>>,
-    /// CHECK: the pool's LST mint (`has_one` on `pool`), passed to `transfer_checked`, where
-    /// the token program checks it and the pool's `lst_decimals` against both token accounts.
+    /// The pool's LST mint (`has_one` on `pool`).
+    /// CHECK: `transfer_checked` checks it and `lst_decimals` against both token accounts.
     pub lst_mint: UncheckedAccount<'info>,
+    /// The pool's LST vault (`["pool_vault", pool]`); pays the seized LST.
     #[account(mut, dup)]
     pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The service's token account of this LST.
@@ -44,8 +49,10 @@ pub struct ExecuteSlash<'info> {
         constraint = destination.key() != pool_vault.key() @ RestakingError::InvalidSlashDestination,
     )]
     pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    /// The pool's rate-source account (omit for manual pools).
+    /// CHECK: key, owner program and layout are checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
+    /// Token program of the mint (SPL Token or Token-2022).
     pub token_program: Interface<'info, TokenInterface>,
 }
 

@@ -12,20 +12,24 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct LinkService<'info> {
+    /// The operator's authority; pays the link's rent.
     #[account(mut)]
     pub authority: Signer<'info>,
+    /// The operator opting in.
     #[account(has_one = authority @ RestakingError::NotOperatorAuthority)]
     pub operator: Account<'info, Operator>,
+    /// The service opted in to.
     pub service: Account<'info, Service>,
-    /// CHECK: the operator's link to this service at its PDA (seeds checked here); created on
-    /// first use with `pda::init_account`, otherwise loaded as a `ServiceLink` (owner and
-    /// discriminator checked) and rewritten.
+    /// The operator's link to this service: created on first use, otherwise loaded as a
+    /// `ServiceLink` (owner and discriminator checked) and rewritten.
+    /// CHECK: seeds checked here; created or loaded as described above.
     #[account(
         mut,
         seeds = [ServiceLink::SEED, service.key().as_ref(), operator.key().as_ref()],
         bump,
     )]
     pub service_link: UncheckedAccount<'info>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

@@ -9,16 +9,18 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RegisterService<'info> {
+    /// Becomes the service's authority; pays its rent.
     #[account(mut)]
     pub authority: Signer<'info>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new service, created by this instruction.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [Service::SEED, authority.key().as_ref()],
         bump,
     )]
     pub service: UncheckedAccount<'info>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

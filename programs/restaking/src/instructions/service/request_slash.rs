@@ -16,18 +16,22 @@ pub struct RequestSlash<'info> {
     /// The service's slasher; pays the request's rent.
     #[account(mut)]
     pub slasher: Signer<'info>,
+    /// The program config (veto window).
     pub config: Box<Account<'info, Config>>,
+    /// The requesting service; names the slasher.
     #[account(has_one = slasher @ RestakingError::NotSlasher)]
     pub service: Box<Account<'info, Service>>,
+    /// The link of the bucket's operator to the service (caps the slash).
     #[account(
         has_one = service @ RestakingError::ServiceNotLinked,
         constraint = service_link.operator == operator_pool.operator @ RestakingError::ServiceNotLinked,
     )]
     pub service_link: Box<Account<'info, ServiceLink>>,
+    /// The bucket to slash; frozen while the request is pending.
     #[account(mut, dup)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new slash request, created by this instruction at the bucket's `slash_nonce`.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [
@@ -39,6 +43,7 @@ pub struct RequestSlash<'info> {
         bump,
     )]
     pub slash_request: UncheckedAccount<'info>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

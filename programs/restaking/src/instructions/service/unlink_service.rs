@@ -8,9 +8,12 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct UnlinkService<'info> {
+    /// The operator's authority.
     pub authority: Signer<'info>,
+    /// The operator opting out.
     #[account(has_one = authority @ RestakingError::NotOperatorAuthority)]
     pub operator: Account<'info, Operator>,
+    /// The operator's link to the service.
     #[account(mut, dup, has_one = operator @ RestakingError::ServiceNotLinked)]
     pub service_link: Account<'info, ServiceLink>,
 }

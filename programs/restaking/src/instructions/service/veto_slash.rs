@@ -7,11 +7,15 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct VetoSlash<'info> {
+    /// The config's guardian.
     pub guardian: Signer<'info>,
+    /// The program config (names the guardian).
     #[account(has_one = guardian @ RestakingError::NotGuardian)]
     pub config: Account<'info, Config>,
+    /// The bucket of the request; unfrozen by the veto.
     #[account(mut, dup)]
     pub operator_pool: Account<'info, OperatorPool>,
+    /// The pending request to veto.
     #[account(
         mut, dup,
         has_one = operator_pool @ RestakingError::WrongDelegation,

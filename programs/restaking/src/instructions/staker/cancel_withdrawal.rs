@@ -15,23 +15,28 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct CancelWithdrawal<'info> {
+    /// The position's owner; gets the ticket's rent back.
     #[account(mut)]
     pub owner: Signer<'info>,
+    /// The pool (`["pool", lst_mint]`).
     #[account(mut, dup)]
     pub pool: Box<Account<'info, Pool>>,
+    /// The staker's position (`["position", pool, owner]`).
     #[account(
         mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
+    /// The ticket to cancel; closed.
     #[account(
         mut, dup,
         close = owner,
         has_one = position @ RestakingError::WrongTicket,
     )]
     pub ticket: Box<Account<'info, WithdrawalTicket>>,
-    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    /// The pool's rate-source account (omit for manual pools).
+    /// CHECK: key, owner program and layout are checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
     /// The ticket's bucket (`Undelegate` tickets only).
     #[account(mut, dup)]

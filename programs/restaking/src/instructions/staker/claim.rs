@@ -23,7 +23,9 @@ use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 #[event_cpi]
 #[derive(Accounts)]
 pub struct Claim<'info> {
+    /// The position's owner.
     pub owner: Signer<'info>,
+    /// The pool (`["pool", lst_mint]`).
     #[account(
         mut, dup,
         has_one = lst_mint @ RestakingError::InvalidMint,
@@ -31,15 +33,17 @@ pub struct Claim<'info> {
         constraint = pool.token_program == token_program.key() @ RestakingError::InvalidTokenProgram,
     )]
     pub pool: Box<Account<'info, Pool>>,
+    /// The staker's position (`["position", pool, owner]`).
     #[account(
         mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
-    /// CHECK: the pool's LST mint (`has_one` on `pool`), passed to `transfer_checked`, where
-    /// the token program checks it and the pool's `lst_decimals` against both token accounts.
+    /// The pool's LST mint (`has_one` on `pool`).
+    /// CHECK: `transfer_checked` checks it and `lst_decimals` against both token accounts.
     pub lst_mint: UncheckedAccount<'info>,
+    /// The pool's LST vault (`["pool_vault", pool]`); pays the base yield.
     #[account(mut, dup)]
     pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// Any token account of the LST mint; receives the base yield.
@@ -49,8 +53,10 @@ pub struct Claim<'info> {
         constraint = owner_lst_account.key() != pool.vault @ RestakingError::InvalidVault,
     )]
     pub owner_lst_account: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    /// The pool's rate-source account (omit for manual pools).
+    /// CHECK: key, owner program and layout are checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
+    /// Token program of the mint (SPL Token or Token-2022).
     pub token_program: Interface<'info, TokenInterface>,
     /// A bucket the position delegates to (optional: claims its delegation leg too).
     #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]

@@ -14,12 +14,16 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct CloseDelegation<'info> {
+    /// The position's owner; gets the delegation's rent back.
     #[account(mut)]
     pub owner: Signer<'info>,
+    /// The staker's position (`["position", pool, owner]`).
     #[account(mut, dup, has_one = owner @ RestakingError::NotPositionOwner)]
     pub position: Account<'info, Position>,
+    /// The delegation's bucket.
     #[account(mut, dup)]
     pub operator_pool: Account<'info, OperatorPool>,
+    /// The empty delegation to close.
     #[account(
         mut, dup,
         close = owner,

@@ -8,10 +8,13 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ClosePosition<'info> {
+    /// The position's owner; gets its rent back.
     #[account(mut)]
     pub owner: Signer<'info>,
+    /// The pool (`["pool", lst_mint]`).
     #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
+    /// The empty position to close.
     #[account(
         mut, dup,
         close = owner,

@@ -16,8 +16,10 @@ use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 #[event_cpi]
 #[derive(Accounts)]
 pub struct CompleteWithdrawal<'info> {
+    /// The position's owner; gets the ticket's rent back.
     #[account(mut)]
     pub owner: Signer<'info>,
+    /// The pool (`["pool", lst_mint]`).
     #[account(
         mut, dup,
         has_one = lst_mint @ RestakingError::InvalidMint,
@@ -25,21 +27,24 @@ pub struct CompleteWithdrawal<'info> {
         constraint = pool.token_program == token_program.key() @ RestakingError::InvalidTokenProgram,
     )]
     pub pool: Box<Account<'info, Pool>>,
+    /// The staker's position (`["position", pool, owner]`).
     #[account(
         mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
+    /// The matured ticket; closed.
     #[account(
         mut, dup,
         close = owner,
         has_one = position @ RestakingError::WrongTicket,
     )]
     pub ticket: Box<Account<'info, WithdrawalTicket>>,
-    /// CHECK: the pool's LST mint (`has_one` on `pool`), passed to `transfer_checked`, where
-    /// the token program checks it and the pool's `lst_decimals` against both token accounts.
+    /// The pool's LST mint (`has_one` on `pool`).
+    /// CHECK: `transfer_checked` checks it and `lst_decimals` against both token accounts.
     pub lst_mint: UncheckedAccount<'info>,
+    /// The pool's LST vault (`["pool_vault", pool]`); pays the LST.
     #[account(mut, dup)]
     pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// Any token account of the LST mint; receives the LST.
@@ -49,6 +54,7 @@ pub struct CompleteWithdrawal<'info> {
         constraint = owner_lst_account.key() != pool.vault @ RestakingError::InvalidVault,
     )]
     pub owner_lst_account: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// Token program of the mint (SPL Token or Token-2022).
     pub token_program: Interface<'info, TokenInterface>,
     /// The ticket's bucket (`Undelegate` tickets only).
     #[account(mut, dup)]

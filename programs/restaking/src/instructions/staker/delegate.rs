@@ -20,32 +20,40 @@ pub struct Delegate<'info> {
     /// Position owner; pays the delegation record's rent on first use.
     #[account(mut)]
     pub owner: Signer<'info>,
+    /// The program config (pause flags).
     pub config: Box<Account<'info, Config>>,
+    /// The pool (`["pool", lst_mint]`).
     #[account(mut, dup)]
     pub pool: Box<Account<'info, Pool>>,
+    /// The staker's position (`["position", pool, owner]`).
     #[account(
         mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
+    /// The bucket's operator; must be active.
     pub operator: Box<Account<'info, Operator>>,
+    /// The bucket delegated to.
     #[account(
         mut, dup,
         has_one = pool @ RestakingError::WrongPool,
         has_one = operator @ RestakingError::WrongDelegation,
     )]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
-    /// CHECK: the position's delegation record for this bucket, PDA
+    /// The position's delegation record for this bucket, PDA
     /// `["delegation", position, operator_pool]`. On first use its address is derived and
     /// checked, and it is created with `pda::init_account`. Afterwards it is loaded as a
     /// `Delegation` (owner and discriminator checked) whose `position` and `operator_pool`
     /// must be these: this program creates a `Delegation` only at that PDA, so the record is
     /// the PDA without paying ~1,500 CU a try to derive it again.
+    /// CHECK: address derived or record loaded and matched, as described above.
     #[account(mut)]
     pub delegation: UncheckedAccount<'info>,
-    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    /// The pool's rate-source account (omit for manual pools).
+    /// CHECK: key, owner program and layout are checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

@@ -13,8 +13,11 @@ use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 #[event_cpi]
 #[derive(Accounts)]
 pub struct Deposit<'info> {
+    /// The position's owner; sends the LST.
     pub owner: Signer<'info>,
+    /// The program config (pause flags).
     pub config: Account<'info, Config>,
+    /// The pool (`["pool", lst_mint]`).
     #[account(
         mut, dup,
         has_one = lst_mint @ RestakingError::InvalidMint,
@@ -22,26 +25,30 @@ pub struct Deposit<'info> {
         constraint = pool.token_program == token_program.key() @ RestakingError::InvalidTokenProgram,
     )]
     pub pool: Box<Account<'info, Pool>>,
+    /// The staker's position (`["position", pool, owner]`).
     #[account(
         mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
-    /// CHECK: the pool's LST mint (`has_one` on `pool`), passed to `transfer_checked`, where
-    /// the token program checks it and the pool's `lst_decimals` against both token accounts.
+    /// The pool's LST mint (`has_one` on `pool`).
+    /// CHECK: `transfer_checked` checks it and `lst_decimals` against both token accounts.
     pub lst_mint: UncheckedAccount<'info>,
+    /// The owner's token account of the LST; sends `amount`.
     #[account(
         mut, dup,
         constraint = owner_lst_account.mint == lst_mint.key() @ RestakingError::InvalidMint,
         constraint = owner_lst_account.key() != pool.vault @ RestakingError::InvalidVault,
     )]
     pub owner_lst_account: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The pool's LST vault (`["pool_vault", pool]`); receives the LST.
     #[account(mut, dup)]
     pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// CHECK: the pool's rate source account (omit for manual pools); key, owner program and
-    /// layout are checked by `refresh_rate`.
+    /// The pool's rate-source account (omit for manual pools).
+    /// CHECK: key, owner program and layout are checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
+    /// Token program of the mint (SPL Token or Token-2022).
     pub token_program: Interface<'info, TokenInterface>,
 }
 

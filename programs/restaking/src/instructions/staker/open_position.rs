@@ -12,16 +12,18 @@ pub struct OpenPosition<'info> {
     /// Owner of the new position; pays its rent and gets it back on `close_position`.
     #[account(mut)]
     pub owner: Signer<'info>,
+    /// The pool to open a position in.
     #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new position, created by this instruction.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [Position::SEED, pool.key().as_ref(), owner.key().as_ref()],
         bump,
     )]
     pub position: UncheckedAccount<'info>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

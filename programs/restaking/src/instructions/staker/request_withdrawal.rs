@@ -17,16 +17,18 @@ pub struct RequestWithdrawal<'info> {
     pub owner: Signer<'info>,
     /// Must sign when the position has a lien (SPEC §6).
     pub lien_holder: Option<Signer<'info>>,
+    /// The pool (`["pool", lst_mint]`).
     #[account(mut, dup)]
     pub pool: Box<Account<'info, Pool>>,
+    /// The staker's position (`["position", pool, owner]`).
     #[account(
         mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new `Withdraw` ticket, created by this instruction at the position's `ticket_nonce`.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [
@@ -37,8 +39,10 @@ pub struct RequestWithdrawal<'info> {
         bump,
     )]
     pub ticket: UncheckedAccount<'info>,
-    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    /// The pool's rate-source account (omit for manual pools).
+    /// CHECK: key, owner program and layout are checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 

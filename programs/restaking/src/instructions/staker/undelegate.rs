@@ -22,24 +22,28 @@ pub struct Undelegate<'info> {
     pub owner: Signer<'info>,
     /// Must sign when the position has a lien (SPEC §6).
     pub lien_holder: Option<Signer<'info>>,
+    /// The pool (`["pool", lst_mint]`).
     #[account(mut, dup)]
     pub pool: Box<Account<'info, Pool>>,
+    /// The staker's position (`["position", pool, owner]`).
     #[account(
         mut, dup,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
     )]
     pub position: Box<Account<'info, Position>>,
+    /// The bucket undelegated from.
     #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]
     pub operator_pool: Box<Account<'info, OperatorPool>>,
+    /// The position's delegation to the bucket.
     #[account(
         mut, dup,
         has_one = position @ RestakingError::WrongDelegation,
         has_one = operator_pool @ RestakingError::WrongDelegation,
     )]
     pub delegation: Box<Account<'info, Delegation>>,
-    /// CHECK: created by this instruction at its PDA (seeds checked here) with
-    /// `pda::init_account`, robust to pre-funding.
+    /// The new `Undelegate` ticket, created by this instruction at the position's `ticket_nonce`.
+    /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
         mut,
         seeds = [
@@ -50,8 +54,10 @@ pub struct Undelegate<'info> {
         bump,
     )]
     pub ticket: UncheckedAccount<'info>,
-    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    /// The pool's rate-source account (omit for manual pools).
+    /// CHECK: key, owner program and layout are checked by `refresh_rate`.
     pub rate_source: Option<UncheckedAccount<'info>>,
+    /// The system program.
     pub system_program: Program<'info, System>,
 }
 
