@@ -30,10 +30,14 @@ use anchor_lang::Discriminator;
 
 #[derive(Accounts)]
 pub struct GetPositionValue<'info> {
+    /// The position to value (read-only; anyone may ask).
     #[account(has_one = pool @ RestakingError::WrongPool)]
     pub position: Box<Account<'info, Position>>,
+    /// The position's pool.
     pub pool: Box<Account<'info, Pool>>,
-    /// CHECK: the pool's rate source account (omit for manual pools); checked by `refresh_rate`.
+    /// The pool's rate source account (omit for manual pools); a stale one values the position
+    /// at the pool's cached rate.
+    /// CHECK: checked by `refresh_rate` (key, owner program, mint, freshness).
     pub rate_source: Option<UncheckedAccount<'info>>,
 }
 
@@ -47,8 +51,9 @@ pub struct PositionValue {
     pub rate_fresh: bool,
     /// Program holding a lien over the position, if any.
     pub lien_holder: Option<Pubkey>,
-    /// Idle LST after stripping at the rate used, and its principal (numeraire).
+    /// Idle LST after stripping at the rate used.
     pub idle_lst: u64,
+    /// Principal of the idle LST, in the numeraire.
     pub idle_principal: u64,
     /// Base yield of the idle leg a `claim` would pay now, in LST.
     pub idle_base_yield: u64,
@@ -71,10 +76,13 @@ pub struct PositionValue {
 /// One delegation in the position view.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, Default, PartialEq, Eq)]
 pub struct DelegationValue {
+    /// The operator bucket delegated to.
     pub operator_pool: Pubkey,
-    /// Active shares of the bucket and the LST and principal they hold after harvesting.
+    /// Active shares of the bucket this delegation holds.
     pub shares: u64,
+    /// LST those shares hold after harvesting (rounded down).
     pub lst: u64,
+    /// Principal those shares carry, in the numeraire (rounded down).
     pub principal: u64,
     /// Base yield this delegation's `claim` would pay now, in LST.
     pub base_yield: u64,
