@@ -758,8 +758,14 @@ impl Env {
         op: &TestOperator,
         request: Pubkey,
     ) -> TxResult {
-        let ix =
-            client::execute_slash(&pool.keys, op.bucket, request, svc.service, svc.destination);
+        let ix = client::execute_slash(
+            &pool.keys,
+            op.bucket,
+            request,
+            svc.service,
+            svc.destination,
+            op.operator,
+        );
         self.send(&[ix], &[]).await
     }
 
@@ -981,7 +987,13 @@ impl Env {
         op: &TestOperator,
         ticket: Pubkey,
     ) -> TxResult {
-        let mut ix = client::cancel_ticket(user.key(), &pool.keys, ticket, Some(op.bucket));
+        let mut ix = client::cancel_ticket(
+            user.key(),
+            &pool.keys,
+            ticket,
+            Some(op.bucket),
+            Some(op.operator),
+        );
         ix.accounts.extend(self.reward_index_metas(op).await);
         self.send(&[ix], &[&user.kp]).await
     }
@@ -1002,12 +1014,33 @@ impl Env {
 
     /// The guardian vetoes `request` on `op`'s bucket.
     pub async fn veto_slash(&mut self, op: &TestOperator, request: Pubkey) -> TxResult {
+        let ix = self.veto_ix(op, request).await;
         let guardian = self.guardian.insecure_clone();
-        self.send(
-            &[client::veto_slash(guardian.pubkey(), op.bucket, request)],
-            &[&guardian],
+        self.send(&[ix], &[&guardian]).await
+    }
+
+    /// The guardian's `veto_slash` of `request` on `op`'s bucket (the link is the request's).
+    pub async fn veto_ix(&mut self, op: &TestOperator, request: Pubkey) -> Instruction {
+        let service = self
+            .state::<restaking::state::SlashRequest>(&request)
+            .await
+            .service;
+        client::veto_slash(
+            self.guardian.pubkey(),
+            op.bucket,
+            request,
+            client::service_link_pda(&service, &op.operator),
         )
-        .await
+    }
+
+    /// The bucket's undelegation queue.
+    pub async fn queue(&mut self, op: &TestOperator) -> restaking::state::UndelegationQueue {
+        let account = self
+            .account(&client::queue_pda(&op.bucket))
+            .await
+            .expect("queue exists");
+        let body = &account.data[8..restaking::state::UndelegationQueue::SPACE];
+        anchor_lang::__private::bytemuck::pod_read_unaligned(body)
     }
 
     /// Sets the protocol fee (admin).

@@ -312,6 +312,11 @@ pub struct SlashRequestedEvent {
     pub bps: u16,
     pub evidence_hash: [u8; 32],
     pub executable_ts: i64,
+    /// End of the execution window: the request expires then.
+    pub expires_ts: i64,
+    /// The link's slash window after the request: bps executed and pending in it.
+    pub window_executed_bps: u16,
+    pub window_pending_bps: u16,
 }
 
 #[event]

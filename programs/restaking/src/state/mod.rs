@@ -7,6 +7,7 @@ pub mod pool;
 pub mod position;
 pub mod reward_index;
 pub mod service;
+pub mod undelegation_queue;
 pub mod withdrawal_ticket;
 
 pub use config::*;
@@ -17,6 +18,7 @@ pub use pool::*;
 pub use position::*;
 pub use reward_index::*;
 pub use service::*;
+pub use undelegation_queue::*;
 pub use withdrawal_ticket::*;
 
 #[cfg(test)]

@@ -32,7 +32,10 @@ pub struct WithdrawalTicket {
     pub unlock_ts: i64,
     pub bump: u8,
     pub version: u8,
-    pub reserved: [u8; 16],
+    /// Cohort of an `Undelegate` ticket in its bucket's queue (`math::cohort_key(unlock_ts)`);
+    /// `shares` are that cohort's shares. 0 for `Withdraw`.
+    pub cohort: u32,
+    pub reserved: [u8; 12],
 }
 
 impl WithdrawalTicket {

@@ -1,9 +1,11 @@
-//! `open_operator_pool`: the operator opens its stake bucket in one pool.
+//! `open_operator_pool`: the operator opens its stake bucket in one pool, with the bucket's
+//! undelegation queue.
 use crate::constants::{ACCOUNT_VERSION, MAX_REWARD_MINTS};
 use crate::error::RestakingError;
 use crate::events::OperatorPoolOpenedEvent;
-use crate::pda::init_account;
-use crate::state::{Operator, OperatorPool, Pool};
+use crate::constants::PENDING_SLASH_SLOTS;
+use crate::pda::{init_account, init_queue};
+use crate::state::{Operator, OperatorPool, PendingSlashes, Pool, UndelegationQueue};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -22,6 +24,14 @@ pub struct OpenOperatorPool<'info> {
         bump,
     )]
     pub operator_pool: UncheckedAccount<'info>,
+    /// CHECK: the bucket's `UndelegationQueue`, created by this instruction at its PDA (seeds
+    /// checked here) with `pda::init_queue`, robust to pre-funding.
+    #[account(
+        mut,
+        seeds = [UndelegationQueue::SEED, operator_pool.key().as_ref()],
+        bump,
+    )]
+    pub queue: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
@@ -56,14 +66,26 @@ pub fn handler(ctx: Context<OpenOperatorPool>) -> Result<()> {
             queued_principal: 0,
             reward_mints: [Pubkey::default(); MAX_REWARD_MINTS],
             reward_mint_count: 0,
-            pending_slashes: 0,
-            pending_slash_since: 0,
+            pending: [PendingSlashes::default(); PENDING_SLASH_SLOTS],
             slash_nonce: 0,
             delegation_count: 0,
             bump: ctx.bumps.operator_pool,
             version: ACCOUNT_VERSION,
             reserved: [0; 64],
         },
+    )?;
+    let bucket = ctx.accounts.operator_pool.key();
+    init_queue(
+        &ctx.accounts.authority.to_account_info(),
+        &ctx.accounts.queue.to_account_info(),
+        &ctx.accounts.system_program.to_account_info(),
+        &[
+            UndelegationQueue::SEED,
+            bucket.as_ref(),
+            &[ctx.bumps.queue],
+        ],
+        bucket,
+        ctx.bumps.queue,
     )?;
     let event = OperatorPoolOpenedEvent {
         operator_pool: ctx.accounts.operator_pool.key(),

@@ -38,7 +38,7 @@ pub fn handler(ctx: Context<LinkService>, max_slash_bps: u16) -> Result<()> {
     let info = ctx.accounts.service_link.to_account_info();
     let service = ctx.accounts.service.key();
     let operator = ctx.accounts.operator.key();
-    let link = ServiceLink {
+    let mut link = ServiceLink {
         service,
         operator,
         max_slash_bps,
@@ -46,6 +46,10 @@ pub fn handler(ctx: Context<LinkService>, max_slash_bps: u16) -> Result<()> {
         unlink_effective_ts: 0,
         bump: ctx.bumps.service_link,
         version: ACCOUNT_VERSION,
+        window_start_ts: 0,
+        window_executed_bps: 0,
+        window_pending_bps: 0,
+        window_pending_expires_ts: 0,
         reserved: [0; 16],
     };
     if *info.owner == crate::ID {
@@ -56,6 +60,11 @@ pub fn handler(ctx: Context<LinkService>, max_slash_bps: u16) -> Result<()> {
                 RestakingError::LinkCannotLoosen
             );
         }
+        // Linking again keeps the slash window: what the service took still counts.
+        link.window_start_ts = existing.window_start_ts;
+        link.window_executed_bps = existing.window_executed_bps;
+        link.window_pending_bps = existing.window_pending_bps;
+        link.window_pending_expires_ts = existing.window_pending_expires_ts;
         store(&info, &link)?;
     } else {
         init_account(

@@ -1,7 +1,8 @@
-//! `veto_slash`: the guardian cancels a pending slash request; nothing moves.
+//! `veto_slash`: the guardian cancels a pending slash request; nothing moves. The request
+//! stops holding tickets and releases its reservation of the link's slash window.
 use crate::error::RestakingError;
 use crate::events::SlashVetoedEvent;
-use crate::state::{Config, OperatorPool, SlashRequest, SlashStatus};
+use crate::state::{Config, OperatorPool, ServiceLink, SlashRequest, SlashStatus};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -18,12 +19,23 @@ pub struct VetoSlash<'info> {
         constraint = slash_request.status == SlashStatus::Pending @ RestakingError::SlashNotPending,
     )]
     pub slash_request: Account<'info, SlashRequest>,
+    /// The operator's link to the request's service: the veto releases its reservation.
+    #[account(
+        mut,
+        constraint = service_link.service == slash_request.service @ RestakingError::ServiceNotLinked,
+        constraint = service_link.operator == operator_pool.operator @ RestakingError::ServiceNotLinked,
+    )]
+    pub service_link: Account<'info, ServiceLink>,
 }
 
 pub fn handler(ctx: Context<VetoSlash>) -> Result<()> {
-    ctx.accounts.slash_request.status = SlashStatus::Vetoed;
+    let request = &mut ctx.accounts.slash_request;
+    request.status = SlashStatus::Vetoed;
     let bucket = &mut ctx.accounts.operator_pool;
-    bucket.close_slash()?;
+    bucket.close_slash(request.cut_key()?)?;
+    ctx.accounts
+        .service_link
+        .settle(request.bps, request.requested_ts, false);
     let event = SlashVetoedEvent {
         slash_request: ctx.accounts.slash_request.key(),
         operator_pool: bucket.key(),

@@ -58,7 +58,9 @@ impl Delegate<'_> {
         );
         require!(self.operator.active, RestakingError::OperatorInactive);
         require!(
-            !self.operator_pool.has_pending_slash(),
+            !self
+                .operator_pool
+                .has_pending_slash(Clock::get()?.unix_timestamp),
             RestakingError::SlashPending
         );
         Ok(())

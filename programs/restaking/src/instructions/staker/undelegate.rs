@@ -1,6 +1,8 @@
 //! `undelegate(shares)`: takes `shares` out of the delegation into an `Undelegate` ticket. The
-//! ticket's LST stays in the bucket's queue — earning nothing, still slashable — until it
-//! matures; `complete_withdrawal` then returns it to the position's idle holding.
+//! ticket's LST stays in the bucket's queue — in the cohort of its unlock day, earning nothing,
+//! still slashable — until it matures; `complete_withdrawal` then returns it to the position's
+//! idle holding. Never refused for a pending slash: the queue is cut with the bucket, so
+//! leaving cannot escape it.
 //!
 //! Remaining accounts: every `RewardIndex` of the bucket, in slot order.
 use crate::error::RestakingError;
@@ -8,10 +10,12 @@ use crate::events::UndelegationRequestedEvent;
 use crate::instructions::staker::request_withdrawal::{
     create_ticket, require_lien_signature, TicketAccounts,
 };
-use crate::math::SafeMath;
+use crate::math::{cohort_key, SafeMath};
 use crate::rate_source::refresh_rate;
 use crate::reward_streams::{load_indexes, settle_all};
-use crate::state::{Delegation, OperatorPool, Pool, Position, TicketKind, WithdrawalTicket};
+use crate::state::{
+    Delegation, OperatorPool, Pool, Position, TicketKind, UndelegationQueue, WithdrawalTicket,
+};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -38,6 +42,9 @@ pub struct Undelegate<'info> {
         has_one = operator_pool @ RestakingError::WrongDelegation,
     )]
     pub delegation: Box<Account<'info, Delegation>>,
+    /// The bucket's undelegation queue.
+    #[account(mut)]
+    pub queue: AccountLoader<'info, UndelegationQueue>,
     /// CHECK: created by this instruction at its PDA (seeds checked here) with
     /// `pda::init_account`, robust to pre-funding.
     #[account(
@@ -63,10 +70,6 @@ impl Undelegate<'_> {
             RestakingError::InsufficientShares
         );
         require_lien_signature(&self.position, self.lien_holder.as_ref())?;
-        require!(
-            !self.operator_pool.has_pending_slash(),
-            RestakingError::SlashPending
-        );
         Ok(())
     }
 }
@@ -86,7 +89,17 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
     let indexes = load_indexes(bucket, &bucket.key(), ctx.remaining_accounts)?;
     settle_all(delegation, bucket, &indexes)?;
 
-    let (out, queue_shares) = pool.move_bucket_to_queue(bucket, shares)?;
+    let unlock_ts = clock
+        .unix_timestamp
+        .checked_add(pool.withdrawal_delay_secs)
+        .ok_or(RestakingError::MathOverflow)?;
+    let cohort = cohort_key(unlock_ts)?;
+    let whole = shares == delegation.shares;
+    let (out, queue_shares) = {
+        let mut queue = accounts.queue.load_mut()?;
+        require_keys_eq!(queue.operator_pool, bucket.key(), RestakingError::WrongQueue);
+        pool.move_bucket_to_queue(bucket, &mut queue, cohort, shares, whole)?
+    };
     delegation.shares = delegation.shares.safe_sub(shares)?;
     delegation.open_undelegations = delegation
         .open_undelegations
@@ -108,6 +121,7 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
             lst: out.lst,
             shares: queue_shares,
             principal: out.principal,
+            cohort,
             ..WithdrawalTicket::default()
         },
     )?;
