@@ -3215,21 +3215,36 @@ async fn claim_bad_rate_source() {
     let watched = staker_accounts(&pool, &alice);
     let kp = alice.kp.insecure_clone();
     let account = alice.lst_account;
-    // Every bad source but a stale one fails the claim; a stale rate only stops new stripping.
-    let not_stale: Vec<BadSource> = BAD_SOURCES
-        .into_iter()
-        .filter(|b| !matches!(b, BadSource::Stale))
-        .collect();
+    // A wrong source account fails the claim; the pool's own source stale or unusable (not a
+    // stake pool, truncated, zero supply or lamports) only stops new stripping.
+    let (wrong, unusable): (Vec<BadSource>, Vec<BadSource>) =
+        BAD_SOURCES.into_iter().partition(|b| {
+            matches!(
+                b,
+                BadSource::Missing
+                    | BadSource::Mismatch
+                    | BadSource::WrongOwner
+                    | BadSource::MintMismatch
+            )
+        });
     assert_some_bad_sources(
         &mut env,
         &pool,
         (2 * ONE, ONE),
         &[&kp],
         &watched,
-        &not_stale,
+        &wrong,
         |k| client::claim(kp.pubkey(), k, account),
     )
     .await;
+    for bad in unusable {
+        let keys = bad.apply(&mut env, &pool).await;
+        env.send(&[client::claim(kp.pubkey(), &keys, account)], &[&kp])
+            .await
+            .unwrap();
+        assert_eq!(env.token_balance(&alice.lst_account).await, 0, "{bad:?}");
+        env.set_rate(&pool, 2 * ONE, ONE).await;
+    }
     // with the source fixed, the yield is all there
     env.claim(&pool, &alice).await.unwrap();
     assert_eq!(env.token_balance(&alice.lst_account).await, 50 * ONE);

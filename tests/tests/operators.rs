@@ -408,7 +408,15 @@ async fn open_operator_pool_ok() {
         env.state::<Operator>(&x.operator).await.operator_pool_count,
         2
     );
-    let rent = env.lamports(&bucket).await;
+    // the bucket's undelegation queue, every cohort empty
+    let queue_key = client::queue_pda(&bucket);
+    let queue = env.account(&queue_key).await.unwrap();
+    assert_eq!(queue.data.len(), restaking::state::UndelegationQueue::SPACE);
+    let q: restaking::state::UndelegationQueue =
+        anchor_lang::__private::bytemuck::pod_read_unaligned(&queue.data[8..]);
+    assert_eq!((q.operator_pool, q.max_key, q.version), (bucket, 0, ACCOUNT_VERSION));
+    assert!(q.cohorts.iter().all(|c| *c == Default::default()));
+    let rent = env.lamports(&bucket).await + env.lamports(&queue_key).await;
     assert_eq!(env.lamports(&x.kp.pubkey()).await, lamports - rent);
 }
 

@@ -444,14 +444,14 @@ async fn request_slash_ok() {
     let lamports = f.env.lamports(&f.svc.slasher.pubkey()).await;
     let w = [f.pool.keys.vault, f.svc.destination];
     let before = f.env.snapshot(&w).await;
-    let request = f.env.request_slash(&f.svc, &f.x, 2_000).await.unwrap();
+    let request = f.env.request_slash(&f.svc, &f.x, 1_500).await.unwrap();
     assert_state(
         &f.env.state::<SlashRequest>(&request).await,
         &SlashRequest {
             operator_pool: f.x.bucket,
             service: f.svc.service,
             nonce: 0,
-            bps: 2_000,
+            bps: 1_500,
             evidence_hash: [7; 32],
             requested_ts: now,
             executable_ts: now + VETO_SECS,
@@ -479,7 +479,8 @@ async fn request_slash_ok() {
         lamports - rent
     );
 
-    // a second request while the first is pending is its own account
+    // a second request while the first is pending is its own account, within the link's
+    // 20 % per window
     let second = f.env.request_slash(&f.svc, &f.x, 500).await.unwrap();
     assert_ne!(second, request);
     assert_eq!(f.env.bucket(&f.x).await.live_slashes(now), 2);
@@ -701,6 +702,7 @@ async fn execute_slash_veto_window_open() {
         request,
         f.svc.service,
         f.svc.destination,
+        f.x.operator,
     );
     let mut w = f.watched();
     w.push(request);
@@ -719,6 +721,7 @@ async fn execute_slash_slash_not_pending() {
         request,
         f.svc.service,
         f.svc.destination,
+        f.x.operator,
     );
     let mut w = f.watched();
     w.push(request);
@@ -761,7 +764,20 @@ async fn execute_slash_invalid_slash_destination() {
         .env
         .create_token_account(&f.pool.keys.lst_mint, &other_authority.pubkey())
         .await;
-    let ix = client::execute_slash(&f.pool.keys, f.x.bucket, request, other, other_destination, f.x.operator);
+    let mut ix = client::execute_slash(
+        &f.pool.keys,
+        f.x.bucket,
+        request,
+        other,
+        other_destination,
+        f.x.operator,
+    );
+    // with the request's own link: the link is not the other service's
+    swap_account(
+        &mut ix,
+        client::service_link_pda(&other, &f.x.operator),
+        f.link(),
+    );
     w.push(other_destination);
     f.env
         .fails(&[ix], &[], &w, RestakingError::ServiceNotLinked)
