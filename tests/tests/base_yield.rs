@@ -92,7 +92,10 @@ async fn claim_pays_earned_yield_when_own_source_unusable() {
         &[],
     )
     .await;
-    assert_eq!(env.position(&pool, &alice).await.unclaimed_yield, 9_090_909_090);
+    assert_eq!(
+        env.position(&pool, &alice).await.unclaimed_yield,
+        9_090_909_090
+    );
 
     env.set_rate(&pool, 11 * ONE, 0).await;
     // a wrong account: another stake pool of the same mint

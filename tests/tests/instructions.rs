@@ -4222,7 +4222,13 @@ async fn slash_pending_freezes_the_bucket() {
 
     let ix = client::delegate(alice.key(), &pool.keys, op.operator, ONE);
     fails(&mut env, &[ix], &[&alice.kp], &watched, expected).await;
-    let ix = client::cancel_ticket(alice.key(), &pool.keys, ticket, Some(op.bucket), Some(op.operator));
+    let ix = client::cancel_ticket(
+        alice.key(),
+        &pool.keys,
+        ticket,
+        Some(op.bucket),
+        Some(op.operator),
+    );
     fails(&mut env, &[ix], &[&alice.kp], &watched, expected).await;
     let ix = client::complete_ticket(
         alice.key(),
@@ -4243,7 +4249,12 @@ async fn slash_pending_freezes_the_bucket() {
     // vetoed: the ticket completes in full
     let guardian = env.guardian.insecure_clone();
     env.ok(
-        &[client::veto_slash(guardian.pubkey(), op.bucket, request, client::service_link_pda(&svc.service, &op.operator))],
+        &[client::veto_slash(
+            guardian.pubkey(),
+            op.bucket,
+            request,
+            client::service_link_pda(&svc.service, &op.operator),
+        )],
         &[&guardian],
     )
     .await;
@@ -4388,7 +4399,12 @@ async fn veto_and_execute_slash_failures() {
 
     // only the guardian vetoes (not the admin)
     let admin = env.admin.insecure_clone();
-    let ix = client::veto_slash(admin.pubkey(), op.bucket, request, client::service_link_pda(&svc.service, &op.operator));
+    let ix = client::veto_slash(
+        admin.pubkey(),
+        op.bucket,
+        request,
+        client::service_link_pda(&svc.service, &op.operator),
+    );
     fails(
         &mut env,
         &[ix],
@@ -4398,7 +4414,14 @@ async fn veto_and_execute_slash_failures() {
     )
     .await;
     // not before the veto window closes
-    let ix = client::execute_slash(&pool.keys, op.bucket, request, svc.service, svc.destination, op.operator);
+    let ix = client::execute_slash(
+        &pool.keys,
+        op.bucket,
+        request,
+        svc.service,
+        svc.destination,
+        op.operator,
+    );
     fails(
         &mut env,
         &[ix],
@@ -4414,7 +4437,14 @@ async fn veto_and_execute_slash_failures() {
         .create_token_account(&pool.keys.lst_mint, &Pubkey::new_unique())
         .await;
     watched.push(elsewhere);
-    let ix = client::execute_slash(&pool.keys, op.bucket, request, svc.service, elsewhere, op.operator);
+    let ix = client::execute_slash(
+        &pool.keys,
+        op.bucket,
+        request,
+        svc.service,
+        elsewhere,
+        op.operator,
+    );
     fails(
         &mut env,
         &[ix],
@@ -4426,11 +4456,21 @@ async fn veto_and_execute_slash_failures() {
     // vetoed (even after the window): neither a second veto nor an execution
     let guardian = env.guardian.insecure_clone();
     env.ok(
-        &[client::veto_slash(guardian.pubkey(), op.bucket, request, client::service_link_pda(&svc.service, &op.operator))],
+        &[client::veto_slash(
+            guardian.pubkey(),
+            op.bucket,
+            request,
+            client::service_link_pda(&svc.service, &op.operator),
+        )],
         &[&guardian],
     )
     .await;
-    let ix = client::veto_slash(guardian.pubkey(), op.bucket, request, client::service_link_pda(&svc.service, &op.operator));
+    let ix = client::veto_slash(
+        guardian.pubkey(),
+        op.bucket,
+        request,
+        client::service_link_pda(&svc.service, &op.operator),
+    );
     fails(
         &mut env,
         &[ix],
@@ -4439,7 +4479,14 @@ async fn veto_and_execute_slash_failures() {
         RestakingError::SlashNotPending,
     )
     .await;
-    let ix = client::execute_slash(&pool.keys, op.bucket, request, svc.service, svc.destination, op.operator);
+    let ix = client::execute_slash(
+        &pool.keys,
+        op.bucket,
+        request,
+        svc.service,
+        svc.destination,
+        op.operator,
+    );
     fails(
         &mut env,
         &[ix],

@@ -414,7 +414,10 @@ async fn open_operator_pool_ok() {
     assert_eq!(queue.data.len(), restaking::state::UndelegationQueue::SPACE);
     let q: restaking::state::UndelegationQueue =
         anchor_lang::__private::bytemuck::pod_read_unaligned(&queue.data[8..]);
-    assert_eq!((q.operator_pool, q.max_key, q.version), (bucket, 0, ACCOUNT_VERSION));
+    assert_eq!(
+        (q.operator_pool, q.max_key, q.version),
+        (bucket, 0, ACCOUNT_VERSION)
+    );
     assert!(q.cohorts.iter().all(|c| *c == Default::default()));
     let rent = env.lamports(&bucket).await + env.lamports(&queue_key).await;
     assert_eq!(env.lamports(&x.kp.pubkey()).await, lamports - rent);
@@ -852,7 +855,13 @@ async fn cancel_withdrawal_undelegation_slash_pending() {
     let (mut env, pool, x, alice) = setup_delegated().await;
     let ticket = env.undelegate(&pool, &alice, &x, 30 * ONE).await.unwrap();
     pending_slash(&mut env, &pool, &x).await;
-    let ix = client::cancel_ticket(alice.key(), &pool.keys, ticket, Some(x.bucket), Some(x.operator));
+    let ix = client::cancel_ticket(
+        alice.key(),
+        &pool.keys,
+        ticket,
+        Some(x.bucket),
+        Some(x.operator),
+    );
     let mut w = watched(&pool, &alice, &x);
     w.push(ticket);
     env.fails(&[ix], &[&alice.kp], &w, RestakingError::SlashPending)

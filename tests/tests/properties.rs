@@ -357,7 +357,13 @@ async fn apply(env: &mut Env, case: &mut Case, op: &Op) {
             let mut ix = if complete {
                 client::complete_ticket(u.key(), &pool.keys, ticket, u.lst_account, bucket_key)
             } else {
-                client::cancel_ticket(u.key(), &pool.keys, ticket, bucket_key, bucket.map(|b| case.ops[b].operator))
+                client::cancel_ticket(
+                    u.key(),
+                    &pool.keys,
+                    ticket,
+                    bucket_key,
+                    bucket.map(|b| case.ops[b].operator),
+                )
             };
             if let (false, Some(b)) = (complete, bucket) {
                 ix.accounts
@@ -455,7 +461,10 @@ async fn apply(env: &mut Env, case: &mut Case, op: &Op) {
                     .execute_slash(&pool, &case.service, &case.ops[op], request)
                     .await;
                 let after = matured_ticket_values(env, case, op, requested).await;
-                assert_eq!(before, after, "a slash cut a ticket matured before its request");
+                assert_eq!(
+                    before, after,
+                    "a slash cut a ticket matured before its request"
+                );
                 result
             };
             if result.is_ok() {
@@ -510,7 +519,10 @@ async fn check_invariants(env: &mut Env, case: &Case) -> Result<(), TestCaseErro
         prop_assert_eq!((lst, principal), (b.queued_lst, b.queued_principal));
         // no service takes more than its link allows in a window
         let link: ServiceLink = env
-            .state(&client::service_link_pda(&case.service.service, &op.operator))
+            .state(&client::service_link_pda(
+                &case.service.service,
+                &op.operator,
+            ))
             .await;
         prop_assert!(
             u32::from(link.window_executed_bps) + u32::from(link.pending_bps(now))

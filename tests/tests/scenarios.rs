@@ -549,7 +549,12 @@ async fn scenario_s6_slashing() {
     let before = env.snapshot(&watched).await;
     let guardian = env.guardian.insecure_clone();
     env.ok(
-        &[client::veto_slash(guardian.pubkey(), x.bucket, vetoed, client::service_link_pda(&svc.service, &x.operator))],
+        &[client::veto_slash(
+            guardian.pubkey(),
+            x.bucket,
+            vetoed,
+            client::service_link_pda(&svc.service, &x.operator),
+        )],
         &[&guardian],
     )
     .await;

@@ -1075,7 +1075,11 @@ async fn slash_escape_bound_is_one_cohort_width() {
         let user = carol(&mut f, 10 * ONE).await;
         f.env.set_time(unlock - WITHDRAWAL_DELAY).await;
         f.env.set_rate(&f.pool, ONE, ONE).await;
-        let t = f.env.undelegate(&f.pool, &user, &f.x, 10 * ONE).await.unwrap();
+        let t = f
+            .env
+            .undelegate(&f.pool, &user, &f.x, 10 * ONE)
+            .await
+            .unwrap();
         assert_eq!(f.env.state::<WithdrawalTicket>(&t).await.unlock_ts, unlock);
         tickets.push((user, t, kept));
     }
@@ -1117,7 +1121,10 @@ async fn slash_spam_cannot_freeze_undelegate() {
         f.env.veto_slash(&f.x, request).await.unwrap();
     }
     assert_eq!(accepted, 30);
-    assert_eq!(f.env.delegation(&f.pool, &f.alice, &f.x).await.shares, 70 * ONE);
+    assert_eq!(
+        f.env.delegation(&f.pool, &f.alice, &f.x).await.shares,
+        70 * ONE
+    );
 }
 
 /// Item 1, the hold bound. The slasher files a 1 bps request every 12 hours, overlapping, never
@@ -1188,20 +1195,14 @@ async fn stale_slash_time_neither_holds_nor_overcuts() {
                 RestakingError::SlashPending,
             );
             f.env.set_time(t + DAY).await;
-            f.env
-                .execute_slash(&f.pool, &f.svc, &f.x, a)
-                .await
-                .unwrap();
+            f.env.execute_slash(&f.pool, &f.svc, &f.x, a).await.unwrap();
         }
         f.env
             .complete_undelegation(&f.pool, &carol, &f.x, ticket)
             .await
             .unwrap();
         f.env.set_time(t + 60 + VETO_SECS).await;
-        f.env
-            .execute_slash(&f.pool, &f.svc, &f.x, b)
-            .await
-            .unwrap();
+        f.env.execute_slash(&f.pool, &f.svc, &f.x, b).await.unwrap();
         let expected = if veto_a { 50 * ONE } else { 45 * ONE };
         assert_eq!(
             f.env.position(&f.pool, &carol).await.idle_lst,
@@ -1223,7 +1224,7 @@ async fn stacked_requests_bounded_by_link_max() {
     let mut accepted = Vec::new();
     for _ in 0..10 {
         let (ix, request) = request_ix(&mut f, slasher.pubkey(), None, 1_000).await;
-        let result = f.env.send(&[ix.clone()], &[&slasher]).await;
+        let result = f.env.send(std::slice::from_ref(&ix), &[&slasher]).await;
         if result.is_ok() {
             accepted.push(request);
         } else {
@@ -1299,7 +1300,11 @@ async fn cancel_undelegation_obeys_delegation_rules() {
         .unwrap();
     let position = f.pool.keys.position(&f.alice.key());
     let mut w = f.watched();
-    w.extend([ticket, position, client::delegation_pda(&position, &f.x.bucket)]);
+    w.extend([
+        ticket,
+        position,
+        client::delegation_pda(&position, &f.x.bucket),
+    ]);
     let cancel = |f: &Fixture| {
         client::cancel_ticket(
             f.alice.key(),
@@ -1311,7 +1316,10 @@ async fn cancel_undelegation_obeys_delegation_rules() {
     };
     let guardian = f.env.guardian.insecure_clone();
     f.env
-        .ok(&[client::set_pause(guardian.pubkey(), PAUSE_DELEGATIONS)], &[&guardian])
+        .ok(
+            &[client::set_pause(guardian.pubkey(), PAUSE_DELEGATIONS)],
+            &[&guardian],
+        )
         .await;
     let ix = cancel(&f);
     f.env
@@ -1380,8 +1388,11 @@ async fn position_with_principal_but_no_lst_closes() {
     )
     .await;
     let principal = env.pool(&pool).await.total_principal;
-    env.ok(&[client::close_position(dave.key(), &pool.keys)], &[&dave.kp])
-        .await;
+    env.ok(
+        &[client::close_position(dave.key(), &pool.keys)],
+        &[&dave.kp],
+    )
+    .await;
     assert!(!env.exists(&pool.keys.position(&dave.key())).await);
     assert_eq!(env.pool(&pool).await.total_principal, principal - 1);
 }
@@ -1406,12 +1417,19 @@ async fn dust_delegation_closes_without_top_up() {
         .unwrap();
     f.env
         .ok(
-            &[client::close_delegation(dave.key(), &f.pool.keys, f.x.bucket)],
+            &[client::close_delegation(
+                dave.key(),
+                &f.pool.keys,
+                f.x.bucket,
+            )],
             &[&dave.kp],
         )
         .await;
     f.env
-        .ok(&[client::close_position(dave.key(), &f.pool.keys)], &[&dave.kp])
+        .ok(
+            &[client::close_position(dave.key(), &f.pool.keys)],
+            &[&dave.kp],
+        )
         .await;
     assert!(!f.env.exists(&f.pool.keys.position(&dave.key())).await);
     f.assert_vault_covers().await;

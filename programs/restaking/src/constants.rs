@@ -84,7 +84,5 @@ const _: () = {
     assert!(
         MAX_SLASH_VETO_SECS + SLASH_GRACE_SECS <= (PENDING_SLASH_SLOTS as i64 - 1) * COHORT_SECS
     );
-    assert!(
-        (QUEUE_COHORTS as i64) > 2 * (MAX_WITHDRAWAL_DELAY_SECS / COHORT_SECS + 2)
-    );
+    assert!((QUEUE_COHORTS as i64) > 2 * (MAX_WITHDRAWAL_DELAY_SECS / COHORT_SECS + 2));
 };

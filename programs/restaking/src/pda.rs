@@ -135,8 +135,8 @@ pub fn init_queue<'info>(
     let disc = UndelegationQueue::DISCRIMINATOR;
     let (head, body) = data.split_at_mut(disc.len());
     head.copy_from_slice(disc);
-    let queue: &mut UndelegationQueue = bytemuck::try_from_bytes_mut(body)
-        .map_err(|_| ErrorCode::AccountDidNotDeserialize)?;
+    let queue: &mut UndelegationQueue =
+        bytemuck::try_from_bytes_mut(body).map_err(|_| ErrorCode::AccountDidNotDeserialize)?;
     queue.operator_pool = operator_pool;
     queue.bump = bump;
     queue.version = crate::constants::ACCOUNT_VERSION;

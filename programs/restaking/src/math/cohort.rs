@@ -14,7 +14,9 @@ use anchor_lang::prelude::*;
 /// `ceil(ts / COHORT_SECS)` as a cohort key (timestamps before 1970 are refused).
 fn ceil_day(ts: i64) -> Result<u32> {
     require!(ts >= 0, RestakingError::MathOverflow);
-    let day = ts.safe_add(COHORT_SECS.safe_sub(1)?)?.safe_div(COHORT_SECS)?;
+    let day = ts
+        .safe_add(COHORT_SECS.safe_sub(1)?)?
+        .safe_div(COHORT_SECS)?;
     u32::try_from(day).map_err(|_| RestakingError::MathOverflow.into())
 }
 

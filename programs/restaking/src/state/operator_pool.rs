@@ -50,7 +50,9 @@ pub struct OperatorPool {
 }
 
 /// Live slash requests of a bucket that cut from the same cohort on.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
+#[derive(
+    AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace,
+)]
 pub struct PendingSlashes {
     /// First cohort these requests cut (`math::cut_key` of their request time).
     pub cut_key: u32,

@@ -182,10 +182,7 @@ impl Pool {
             // Shares worth nothing (a slash emptied the bucket, or a dust delegation) still
             // leave as a whole, so the delegation can close: their ticket queues nothing and
             // what principal they carried goes with them. A part too small to redeem is refused.
-            require!(
-                whole || bucket.total_lst == 0,
-                RestakingError::ZeroShares
-            );
+            require!(whole || bucket.total_lst == 0, RestakingError::ZeroShares);
             self.total_principal = self.total_principal.safe_sub(out.principal)?;
             return Ok((out, 0));
         }

@@ -199,7 +199,13 @@ mod tests {
         let (a, _) = q.enqueue(10, 50, 50).unwrap();
         let (b, _) = q.enqueue(11, 100, 100).unwrap();
         let cut = q.slash_from(11, 1_000).unwrap();
-        assert_eq!(cut, Dust { lst: 10, principal: 10 });
+        assert_eq!(
+            cut,
+            Dust {
+                lst: 10,
+                principal: 10
+            }
+        );
         assert_eq!(q.dequeue(10, a).unwrap().lst, 50);
         assert_eq!(q.dequeue(11, b).unwrap().lst, 90);
     }
@@ -208,7 +214,7 @@ mod tests {
     fn a_slot_is_reused_only_when_empty() {
         let mut q = queue();
         let (s, _) = q.enqueue(5, 10, 10).unwrap();
-        let later = 5 + QUEUE_COHORTS as u32;
+        let later = 5 + LAST_SLOT + 1;
         assert_eq!(
             q.enqueue(later, 1, 1).unwrap_err(),
             RestakingError::CohortSlotBusy.into()

@@ -1,9 +1,9 @@
 //! `open_operator_pool`: the operator opens its stake bucket in one pool, with the bucket's
 //! undelegation queue.
+use crate::constants::PENDING_SLASH_SLOTS;
 use crate::constants::{ACCOUNT_VERSION, MAX_REWARD_MINTS};
 use crate::error::RestakingError;
 use crate::events::OperatorPoolOpenedEvent;
-use crate::constants::PENDING_SLASH_SLOTS;
 use crate::pda::{init_account, init_queue};
 use crate::state::{Operator, OperatorPool, PendingSlashes, Pool, UndelegationQueue};
 use anchor_lang::prelude::*;
@@ -79,11 +79,7 @@ pub fn handler(ctx: Context<OpenOperatorPool>) -> Result<()> {
         &ctx.accounts.authority.to_account_info(),
         &ctx.accounts.queue.to_account_info(),
         &ctx.accounts.system_program.to_account_info(),
-        &[
-            UndelegationQueue::SEED,
-            bucket.as_ref(),
-            &[ctx.bumps.queue],
-        ],
+        &[UndelegationQueue::SEED, bucket.as_ref(), &[ctx.bumps.queue]],
         bucket,
         ctx.bumps.queue,
     )?;

@@ -87,7 +87,11 @@ pub fn handler(ctx: Context<ExecuteSlash>) -> Result<()> {
     let cut_key = request.cut_key()?;
     let (active, queued) = {
         let mut queue = accounts.queue.load_mut()?;
-        require_keys_eq!(queue.operator_pool, bucket.key(), RestakingError::WrongQueue);
+        require_keys_eq!(
+            queue.operator_pool,
+            bucket.key(),
+            RestakingError::WrongQueue
+        );
         pool.slash_bucket(bucket, &mut queue, cut_key, request.bps)?
     };
     bucket.close_slash(cut_key)?;

@@ -6,14 +6,14 @@
 //! rules: not while delegations are paused, the operator is inactive, a slash is pending on
 //! the bucket or the bucket is depleted — the ticket then stays queued, unchanged, and can
 //! still complete when it matures.
+use crate::constants::PAUSE_DELEGATIONS;
 use crate::error::RestakingError;
 use crate::events::WithdrawalCancelledEvent;
+use crate::instructions::staker::complete_withdrawal::load_queue;
 use crate::instructions::staker::complete_withdrawal::undelegation_accounts;
 use crate::math::{value_of_lst_floor, SafeMath};
 use crate::rate_source::refresh_rate;
 use crate::reward_streams::{load_indexes, settle_all};
-use crate::constants::PAUSE_DELEGATIONS;
-use crate::instructions::staker::complete_withdrawal::load_queue;
 use crate::state::{
     Config, Delegation, Operator, OperatorPool, Pool, Position, TicketKind, UndelegationQueue,
     WithdrawalTicket,

@@ -97,7 +97,11 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
     let whole = shares == delegation.shares;
     let (out, queue_shares) = {
         let mut queue = accounts.queue.load_mut()?;
-        require_keys_eq!(queue.operator_pool, bucket.key(), RestakingError::WrongQueue);
+        require_keys_eq!(
+            queue.operator_pool,
+            bucket.key(),
+            RestakingError::WrongQueue
+        );
         pool.move_bucket_to_queue(bucket, &mut queue, cohort, shares, whole)?
     };
     delegation.shares = delegation.shares.safe_sub(shares)?;
