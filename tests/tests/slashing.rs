@@ -1282,6 +1282,12 @@ async fn expired_request_holds_nothing() {
     f.env
         .fails(&[ix], &[], &w, RestakingError::SlashExpired)
         .await;
+    // nor vetoed: it already holds and reserves nothing
+    let veto = f.env.veto_ix(&f.x, request).await;
+    let guardian = f.env.guardian.insecure_clone();
+    f.env
+        .fails(&[veto], &[&guardian], &w, RestakingError::SlashExpired)
+        .await;
     // the bucket takes delegations again and the link's budget is free
     assert_eq!(f.env.bucket(&f.x).await.live_slashes(expires), 0);
     f.env.request_slash(&f.svc, &f.x, 2_000).await.unwrap();
@@ -1433,4 +1439,29 @@ async fn dust_delegation_closes_without_top_up() {
         .await;
     assert!(!f.env.exists(&f.pool.keys.position(&dave.key())).await);
     f.assert_vault_covers().await;
+}
+
+/// Another bucket's undelegation queue never stands in for this one's (`WrongQueue`).
+#[tokio::test]
+async fn attack_substituted_queue() {
+    let mut f = fixture().await;
+    let y = f.env.operator(&f.pool, 1_000).await;
+    let position = f.pool.keys.position(&f.alice.key());
+    let mut ix = client::undelegate(f.alice.key(), &f.pool.keys, f.x.bucket, 0, ONE, None);
+    swap_account(
+        &mut ix,
+        client::queue_pda(&f.x.bucket),
+        client::queue_pda(&y.bucket),
+    );
+    let mut w = f.watched();
+    w.extend([
+        position,
+        client::delegation_pda(&position, &f.x.bucket),
+        client::ticket_pda(&position, 0),
+        client::queue_pda(&f.x.bucket),
+        client::queue_pda(&y.bucket),
+    ]);
+    f.env
+        .fails(&[ix], &[&f.alice.kp], &w, RestakingError::WrongQueue)
+        .await;
 }

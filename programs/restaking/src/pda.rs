@@ -112,25 +112,10 @@ pub fn init_account<'info, T: AccountSerialize>(
     value.try_serialize(&mut writer)
 }
 
-/// Creates the zero-copy `UndelegationQueue` of `operator_pool` at its PDA: writes its
-/// discriminator, then its header (every cohort starts empty).
-pub fn init_queue<'info>(
-    payer: &AccountInfo<'info>,
-    account: &AccountInfo<'info>,
-    system_program: &AccountInfo<'info>,
-    signer_seeds: &[&[u8]],
-    operator_pool: Pubkey,
-    bump: u8,
-) -> Result<()> {
+/// Writes the discriminator and header of a freshly created, zeroed `UndelegationQueue`
+/// (every cohort starts empty).
+pub fn write_queue_header(account: &AccountInfo, operator_pool: Pubkey, bump: u8) -> Result<()> {
     use crate::state::UndelegationQueue;
-    create_account(
-        payer,
-        account,
-        system_program,
-        &crate::ID,
-        UndelegationQueue::SPACE,
-        signer_seeds,
-    )?;
     let mut data = account.try_borrow_mut_data()?;
     let disc = UndelegationQueue::DISCRIMINATOR;
     let (head, body) = data.split_at_mut(disc.len());

@@ -279,4 +279,26 @@ mod tests {
             "credited at its value, not the bucket's stale ratio"
         );
     }
+
+    #[test]
+    fn pending_slashes_hold_only_the_cohorts_they_cut() {
+        let mut b = bucket();
+        b.open_slash(10, 1_000, 0).unwrap(); // cuts cohorts 10 and later
+        b.open_slash(12, 1_200, 0).unwrap();
+        assert!(b.has_pending_slash(999));
+        assert!(b.ticket_may_leave(9, 0));
+        assert!(!b.ticket_may_leave(10, 0));
+        // the older request vetoed: nothing stale is left behind (issue 10 item 2)
+        b.close_slash(10).unwrap();
+        assert!(b.ticket_may_leave(11, 0));
+        assert!(!b.ticket_may_leave(12, 0));
+        // expired: holds nothing even if never closed
+        assert!(b.ticket_may_leave(12, 1_200));
+        assert!(!b.has_pending_slash(1_200));
+        assert_eq!(b.live_slashes(0), 1);
+        // a slot of an expired key is reused
+        b.open_slash(12 + PENDING_SLASH_SLOTS as u32, 3_000, 2_000)
+            .unwrap();
+        assert_eq!(b.live_slashes(2_000), 1);
+    }
 }

@@ -3,6 +3,15 @@ use crate::constants::{BPS_DENOMINATOR, MAX_WITHDRAWAL_DELAY_SECS};
 use crate::error::RestakingError;
 use crate::math::SafeMath;
 use crate::state::{Config, Dust, Moved, OperatorPool, Position, UndelegationQueue};
+
+/// An undelegation: `shares` of a bucket's active shares into cohort `cohort` of its queue;
+/// `whole` says they are all the delegation has.
+#[derive(Clone, Copy, Debug)]
+pub struct Exit {
+    pub cohort: u32,
+    pub shares: u64,
+    pub whole: bool,
+}
 use anchor_lang::prelude::*;
 
 /// Where a pool's rate comes from (SPEC §3).
@@ -164,18 +173,21 @@ impl Pool {
         Ok(moved)
     }
 
-    /// Moves `shares` of `bucket`'s active shares into cohort `cohort` of its queue; returns
-    /// what left the active shares and the cohort shares minted for the ticket. `whole` says
-    /// the shares are all the delegation has: shares worth no LST may then still leave (their
-    /// ticket queues nothing), so a dust delegation can always be closed.
+    /// Moves `exit.shares` of `bucket`'s active shares into cohort `exit.cohort` of its queue;
+    /// returns what left the active shares and the cohort shares minted for the ticket. With
+    /// `exit.whole` (all the delegation has) shares worth no LST may still leave (their ticket
+    /// queues nothing), so a dust delegation can always be closed.
     pub fn move_bucket_to_queue(
         &mut self,
         bucket: &mut OperatorPool,
         queue: &mut UndelegationQueue,
-        cohort: u32,
-        shares: u64,
-        whole: bool,
+        exit: Exit,
     ) -> Result<(Moved, u64)> {
+        let Exit {
+            cohort,
+            shares,
+            whole,
+        } = exit;
         let out = bucket.remove_active(shares)?;
         self.total_bucket_lst = self.total_bucket_lst.safe_sub(out.lst)?;
         if out.lst == 0 {
@@ -207,7 +219,7 @@ impl Pool {
     }
 
     /// Takes `queue_shares` of cohort `cohort` out of `bucket`'s queue (totals included).
-    fn take_from_queue(
+    pub fn take_from_queue(
         &mut self,
         bucket: &mut OperatorPool,
         queue: &mut UndelegationQueue,
@@ -222,32 +234,21 @@ impl Pool {
         Ok(back)
     }
 
-    /// Releases `queue_shares` of cohort `cohort` into `position`'s idle holding.
-    pub fn move_queue_to_idle(
-        &mut self,
-        position: &mut Position,
-        bucket: &mut OperatorPool,
-        queue: &mut UndelegationQueue,
-        cohort: u32,
-        queue_shares: u64,
-    ) -> Result<Moved> {
-        let back = self.take_from_queue(bucket, queue, cohort, queue_shares)?;
+    /// Releases what `take_from_queue` took into `position`'s idle holding.
+    pub fn queue_to_idle(&mut self, position: &mut Position, back: Moved) -> Result<()> {
         position.add_idle(back.lst, back.principal)?;
         self.total_idle_lst = self.total_idle_lst.safe_add(back.lst)?;
-        Ok(back)
+        Ok(())
     }
 
-    /// Returns `queue_shares` of cohort `cohort` to `bucket`'s active shares (a cancelled
+    /// Returns what `take_from_queue` took to `bucket`'s active shares (a cancelled
     /// undelegation); returns what the bucket minted.
-    pub fn move_queue_to_bucket(
+    pub fn queue_to_bucket(
         &mut self,
         bucket: &mut OperatorPool,
-        queue: &mut UndelegationQueue,
-        cohort: u32,
-        queue_shares: u64,
+        back: Moved,
         rate: u128,
     ) -> Result<Moved> {
-        let back = self.take_from_queue(bucket, queue, cohort, queue_shares)?;
         self.forfeit_active_dust(bucket)?;
         let moved = bucket.add_active(back.lst, back.principal, rate)?;
         require!(moved.shares > 0, RestakingError::ZeroShares);

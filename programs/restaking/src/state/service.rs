@@ -100,8 +100,9 @@ impl ServiceLink {
         Ok(())
     }
 
-    /// Settles the reservation of a request made at `requested_ts` (`executed` or vetoed).
-    /// Requests of an earlier window no longer count against this one.
+    /// Settles the reservation of a live request made at `requested_ts` (`executed` or
+    /// vetoed; an expired one is neither). A live request is always of the current window: a
+    /// window only ends once no request of it is pending.
     pub fn settle(&mut self, bps: u16, requested_ts: i64, executed: bool) {
         if requested_ts < self.window_start_ts {
             return;
@@ -153,5 +154,57 @@ impl SlashRequest {
     /// First cohort of the bucket's queue this request cuts.
     pub fn cut_key(&self) -> Result<u32> {
         crate::math::cut_key(self.requested_ts)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+
+    fn link(max_slash_bps: u16) -> ServiceLink {
+        ServiceLink {
+            service: Pubkey::default(),
+            operator: Pubkey::default(),
+            max_slash_bps,
+            linked_ts: 0,
+            unlink_effective_ts: 0,
+            bump: 0,
+            version: 1,
+            window_start_ts: 0,
+            window_executed_bps: 0,
+            window_pending_bps: 0,
+            window_pending_expires_ts: 0,
+            reserved: [0; 16],
+        }
+    }
+
+    #[test]
+    fn stacked_requests_reserve_up_to_the_max() {
+        let mut l = link(2_000);
+        l.reserve(1_000, 10, 100).unwrap();
+        l.reserve(1_000, 10, 100).unwrap();
+        assert_eq!(
+            l.reserve(1, 10, 100).unwrap_err(),
+            RestakingError::SlashWindowExceeded.into()
+        );
+        l.settle(1_000, 10, false); // vetoed: released
+        l.reserve(1_000, 20, 110).unwrap();
+        l.settle(1_000, 10, true);
+        l.settle(1_000, 20, true);
+        assert_eq!((l.window_executed_bps, l.pending_bps(30)), (2_000, 0));
+        assert!(l.reserve(1, 30, 120).is_err());
+        // a new window once the current one is over and nothing is pending
+        l.reserve(2_000, 10 + ServiceLink::SLASH_WINDOW_SECS, 10)
+            .unwrap();
+    }
+
+    #[test]
+    fn expired_reservations_lapse() {
+        let mut l = link(1_000);
+        l.reserve(1_000, 10, 100).unwrap();
+        assert!(l.reserve(1, 99, 200).is_err());
+        l.reserve(1_000, 100, 200).unwrap();
+        assert_eq!(l.pending_bps(150), 1_000);
     }
 }

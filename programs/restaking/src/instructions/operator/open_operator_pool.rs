@@ -4,7 +4,7 @@ use crate::constants::PENDING_SLASH_SLOTS;
 use crate::constants::{ACCOUNT_VERSION, MAX_REWARD_MINTS};
 use crate::error::RestakingError;
 use crate::events::OperatorPoolOpenedEvent;
-use crate::pda::{init_account, init_queue};
+use crate::pda::{create_account, init_account, write_queue_header};
 use crate::state::{Operator, OperatorPool, PendingSlashes, Pool, UndelegationQueue};
 use anchor_lang::prelude::*;
 
@@ -25,7 +25,7 @@ pub struct OpenOperatorPool<'info> {
     )]
     pub operator_pool: UncheckedAccount<'info>,
     /// CHECK: the bucket's `UndelegationQueue`, created by this instruction at its PDA (seeds
-    /// checked here) with `pda::init_queue`, robust to pre-funding.
+    /// checked here) with `pda::create_account`, robust to pre-funding.
     #[account(
         mut,
         seeds = [UndelegationQueue::SEED, operator_pool.key().as_ref()],
@@ -75,14 +75,16 @@ pub fn handler(ctx: Context<OpenOperatorPool>) -> Result<()> {
         },
     )?;
     let bucket = ctx.accounts.operator_pool.key();
-    init_queue(
+    let queue = ctx.accounts.queue.to_account_info();
+    create_account(
         &ctx.accounts.authority.to_account_info(),
-        &ctx.accounts.queue.to_account_info(),
+        &queue,
         &ctx.accounts.system_program.to_account_info(),
+        &crate::ID,
+        UndelegationQueue::SPACE,
         &[UndelegationQueue::SEED, bucket.as_ref(), &[ctx.bumps.queue]],
-        bucket,
-        ctx.bumps.queue,
     )?;
+    write_queue_header(&queue, bucket, ctx.bumps.queue)?;
     let event = OperatorPoolOpenedEvent {
         operator_pool: ctx.accounts.operator_pool.key(),
         operator: operator.key(),

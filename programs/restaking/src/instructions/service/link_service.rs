@@ -1,5 +1,6 @@
 //! `link_service(max_slash_bps)`: the operator opts into a service, accepting slashes of up to
-//! `max_slash_bps` per request on all its buckets. Linking again while linked may raise the
+//! `max_slash_bps` per request and per window (`ServiceLink::SLASH_WINDOW_SECS`, requests
+//! summed) on all its buckets. Linking again while linked may raise the
 //! maximum (and cancels a pending unlink) but never lower it — that would be an instant
 //! unlink; once an unlink has taken effect, linking starts afresh.
 use crate::constants::{ACCOUNT_VERSION, BPS_DENOMINATOR};

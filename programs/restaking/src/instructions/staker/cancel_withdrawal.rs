@@ -113,8 +113,8 @@ pub fn handler(ctx: Context<CancelWithdrawal>) -> Result<()> {
             let indexes = load_indexes(bucket, &ticket.operator_pool, ctx.remaining_accounts)?;
             settle_all(delegation, bucket, &indexes)?;
             let mut queue = load_queue(&accounts.queue, &ticket.operator_pool)?;
-            let moved =
-                pool.move_queue_to_bucket(bucket, &mut queue, ticket.cohort, ticket.shares, rate)?;
+            let back = pool.take_from_queue(bucket, &mut queue, ticket.cohort, ticket.shares)?;
+            let moved = pool.queue_to_bucket(bucket, back, rate)?;
             delegation.shares = delegation.shares.safe_add(moved.shares)?;
             delegation.open_undelegations = delegation
                 .open_undelegations

@@ -109,13 +109,8 @@ pub fn handler(ctx: Context<CompleteWithdrawal>) -> Result<()> {
                 RestakingError::SlashPending
             );
             let mut queue = load_queue(&accounts.queue, &ticket.operator_pool)?;
-            let back = pool.move_queue_to_idle(
-                position,
-                bucket,
-                &mut queue,
-                ticket.cohort,
-                ticket.shares,
-            )?;
+            let back = pool.take_from_queue(bucket, &mut queue, ticket.cohort, ticket.shares)?;
+            pool.queue_to_idle(position, back)?;
             delegation.open_undelegations = delegation
                 .open_undelegations
                 .checked_sub(1)

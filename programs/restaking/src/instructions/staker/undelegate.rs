@@ -14,7 +14,7 @@ use crate::math::{cohort_key, SafeMath};
 use crate::rate_source::refresh_rate;
 use crate::reward_streams::{load_indexes, settle_all};
 use crate::state::{
-    Delegation, OperatorPool, Pool, Position, TicketKind, UndelegationQueue, WithdrawalTicket,
+    Delegation, Exit, OperatorPool, Pool, Position, TicketKind, UndelegationQueue, WithdrawalTicket,
 };
 use anchor_lang::prelude::*;
 
@@ -102,7 +102,12 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
             bucket.key(),
             RestakingError::WrongQueue
         );
-        pool.move_bucket_to_queue(bucket, &mut queue, cohort, shares, whole)?
+        let exit = Exit {
+            cohort,
+            shares,
+            whole,
+        };
+        pool.move_bucket_to_queue(bucket, &mut queue, exit)?
     };
     delegation.shares = delegation.shares.safe_sub(shares)?;
     delegation.open_undelegations = delegation
