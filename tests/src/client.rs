@@ -5,7 +5,7 @@ use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{InstructionData, ToAccountMetas};
 use restaking::state::{
     Config, Delegation, Operator, OperatorPool, Pool, Position, RateSource, RewardIndex, Service,
-    ServiceLink, SlashRequest, WithdrawalTicket,
+    ServiceLink, SlashRequest, UndelegationQueue, WithdrawalTicket,
 };
 use restaking::{accounts, instruction, ID};
 
@@ -38,6 +38,10 @@ pub fn ticket_pda(position: &Pubkey, nonce: u64) -> Pubkey {
 }
 pub fn operator_pda(authority: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[Operator::SEED, authority.as_ref()], &ID).0
+}
+/// The `UndelegationQueue` of a bucket.
+pub fn queue_pda(operator_pool: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[UndelegationQueue::SEED, operator_pool.as_ref()], &ID).0
 }
 pub fn operator_pool_pda(operator: &Pubkey, pool: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[OperatorPool::SEED, operator.as_ref(), pool.as_ref()], &ID).0
@@ -285,6 +289,7 @@ pub fn complete_ticket(
             token_program: keys.token_program,
             operator_pool: bucket,
             delegation: bucket.map(|b| delegation_pda(&keys.position(&owner), &b)),
+            queue: bucket.map(|b| queue_pda(&b)),
             event_authority: event_authority(),
             program: ID,
         },
@@ -293,15 +298,17 @@ pub fn complete_ticket(
 }
 
 pub fn cancel_withdrawal(owner: Pubkey, keys: &PoolKeys, ticket: Pubkey) -> Instruction {
-    cancel_ticket(owner, keys, ticket, None)
+    cancel_ticket(owner, keys, ticket, None, None)
 }
 
-/// `cancel_withdrawal` of a ticket of either kind; `bucket` as in [`complete_ticket`].
+/// `cancel_withdrawal` of a ticket of either kind; `bucket` as in [`complete_ticket`], and
+/// `operator` the bucket's `Operator` account (re-entering the bucket checks its status).
 pub fn cancel_ticket(
     owner: Pubkey,
     keys: &PoolKeys,
     ticket: Pubkey,
     bucket: Option<Pubkey>,
+    operator: Option<Pubkey>,
 ) -> Instruction {
     ix(
         accounts::CancelWithdrawal {
@@ -312,6 +319,9 @@ pub fn cancel_ticket(
             rate_source: keys.rate_source,
             operator_pool: bucket,
             delegation: bucket.map(|b| delegation_pda(&keys.position(&owner), &b)),
+            queue: bucket.map(|b| queue_pda(&b)),
+            config: bucket.map(|_| config_pda()),
+            operator,
             event_authority: event_authority(),
             program: ID,
         },
@@ -470,6 +480,7 @@ pub fn open_operator_pool(authority: Pubkey, pool: Pubkey) -> Instruction {
             operator,
             pool,
             operator_pool: operator_pool_pda(&operator, &pool),
+            queue: queue_pda(&operator_pool_pda(&operator, &pool)),
             system_program: anchor_lang::system_program::ID,
             event_authority: event_authority(),
             program: ID,
@@ -518,6 +529,7 @@ pub fn undelegate(
             position,
             operator_pool,
             delegation: delegation_pda(&position, &operator_pool),
+            queue: queue_pda(&operator_pool),
             ticket: ticket_pda(&position, ticket_nonce),
             rate_source: keys.rate_source,
             system_program: anchor_lang::system_program::ID,
@@ -844,13 +856,21 @@ pub fn request_slash(
     )
 }
 
-pub fn veto_slash(guardian: Pubkey, operator_pool: Pubkey, slash_request: Pubkey) -> Instruction {
+/// `veto_slash` of `slash_request` on `operator_pool`; `service_link` is the link of the
+/// request's service and the bucket's operator ([`service_link_pda`]).
+pub fn veto_slash(
+    guardian: Pubkey,
+    operator_pool: Pubkey,
+    slash_request: Pubkey,
+    service_link: Pubkey,
+) -> Instruction {
     ix(
         accounts::VetoSlash {
             guardian,
             config: config_pda(),
             operator_pool,
             slash_request,
+            service_link,
             event_authority: event_authority(),
             program: ID,
         },
@@ -858,12 +878,14 @@ pub fn veto_slash(guardian: Pubkey, operator_pool: Pubkey, slash_request: Pubkey
     )
 }
 
+/// `execute_slash` of `slash_request` on `operator_pool` (of the `Operator` `operator`).
 pub fn execute_slash(
     keys: &PoolKeys,
     operator_pool: Pubkey,
     slash_request: Pubkey,
     service: Pubkey,
     destination: Pubkey,
+    operator: Pubkey,
 ) -> Instruction {
     ix(
         accounts::ExecuteSlash {
@@ -871,6 +893,8 @@ pub fn execute_slash(
             operator_pool,
             slash_request,
             service,
+            service_link: service_link_pda(&service, &operator),
+            queue: queue_pda(&operator_pool),
             lst_mint: keys.lst_mint,
             pool_vault: keys.vault,
             destination,

@@ -279,7 +279,8 @@ impl Env {
     }
 
     /// `get_position_value` of `user`'s position by simulation, with a group for each of
-    /// `ops`' delegations and each of `tickets`.
+    /// `ops`' delegations and each of `tickets` (an `Undelegate` ticket with its bucket's
+    /// queue).
     pub async fn position_value(
         &mut self,
         pool: &TestPool,
@@ -295,9 +296,15 @@ impl Env {
             ix.accounts
                 .extend(client::view_delegation_metas(&position, &op.bucket, mints));
         }
-        ix.accounts.extend(tickets.iter().map(|t| {
-            anchor_lang::solana_program::instruction::AccountMeta::new_readonly(*t, false)
-        }));
+        for ticket in tickets {
+            use anchor_lang::solana_program::instruction::AccountMeta;
+            ix.accounts.push(AccountMeta::new_readonly(*ticket, false));
+            let t: restaking::state::WithdrawalTicket = self.state(ticket).await;
+            if t.kind == restaking::state::TicketKind::Undelegate {
+                let queue = client::queue_pda(&t.operator_pool);
+                ix.accounts.push(AccountMeta::new_readonly(queue, false));
+            }
+        }
         let data = self.simulate_return(&[ix], &[]).await?;
         Ok(client::decode_position_value(&data).expect("position value"))
     }
@@ -857,8 +864,14 @@ impl Env {
         op: &TestOperator,
         request: Pubkey,
     ) -> TxResult {
-        let ix =
-            client::execute_slash(&pool.keys, op.bucket, request, svc.service, svc.destination);
+        let ix = client::execute_slash(
+            &pool.keys,
+            op.bucket,
+            request,
+            svc.service,
+            svc.destination,
+            op.operator,
+        );
         self.send(&[ix], &[]).await
     }
 
@@ -1124,7 +1137,13 @@ impl Env {
         op: &TestOperator,
         ticket: Pubkey,
     ) -> TxResult {
-        let mut ix = client::cancel_ticket(user.key(), &pool.keys, ticket, Some(op.bucket));
+        let mut ix = client::cancel_ticket(
+            user.key(),
+            &pool.keys,
+            ticket,
+            Some(op.bucket),
+            Some(op.operator),
+        );
         ix.accounts.extend(self.reward_index_metas(op).await);
         self.send(&[ix], &[&user.kp]).await
     }
@@ -1145,12 +1164,33 @@ impl Env {
 
     /// The guardian vetoes `request` on `op`'s bucket.
     pub async fn veto_slash(&mut self, op: &TestOperator, request: Pubkey) -> TxResult {
+        let ix = self.veto_ix(op, request).await;
         let guardian = self.guardian.insecure_clone();
-        self.send(
-            &[client::veto_slash(guardian.pubkey(), op.bucket, request)],
-            &[&guardian],
+        self.send(&[ix], &[&guardian]).await
+    }
+
+    /// The guardian's `veto_slash` of `request` on `op`'s bucket (the link is the request's).
+    pub async fn veto_ix(&mut self, op: &TestOperator, request: Pubkey) -> Instruction {
+        let service = self
+            .state::<restaking::state::SlashRequest>(&request)
+            .await
+            .service;
+        client::veto_slash(
+            self.guardian.pubkey(),
+            op.bucket,
+            request,
+            client::service_link_pda(&service, &op.operator),
         )
-        .await
+    }
+
+    /// The bucket's undelegation queue.
+    pub async fn queue(&mut self, op: &TestOperator) -> restaking::state::UndelegationQueue {
+        let account = self
+            .account(&client::queue_pda(&op.bucket))
+            .await
+            .expect("queue exists");
+        let body = &account.data[8..restaking::state::UndelegationQueue::SPACE];
+        anchor_lang::__private::bytemuck::pod_read_unaligned(body)
     }
 
     /// Sets the protocol fee (admin).

@@ -260,7 +260,15 @@ async fn attack_missing_signer() {
             ),
             slasher,
         ),
-        (client::veto_slash(guardian, w.x.bucket, request), guardian),
+        (
+            client::veto_slash(
+                guardian,
+                w.x.bucket,
+                request,
+                client::service_link_pda(&w.svc.service, &w.x.operator),
+            ),
+            guardian,
+        ),
         (client::set_pause(guardian, PAUSE_ALL), guardian),
         (
             client::push_rate(updater.pubkey(), manual.keys.pool, rate(101, 100)),
@@ -332,7 +340,14 @@ async fn attack_type_cosplay() {
     w.env.fails(&[ix], &[&signer], &watched, a).await;
     // a ServiceLink as a SlashRequest
     let link = client::service_link_pda(&w.svc.service, &w.x.operator);
-    let ix = client::execute_slash(&keys, w.x.bucket, link, w.svc.service, w.svc.destination);
+    let ix = client::execute_slash(
+        &keys,
+        w.x.bucket,
+        link,
+        w.svc.service,
+        w.svc.destination,
+        w.x.operator,
+    );
     w.env.fails(&[ix], &[], &watched, a).await;
     // an Operator as a Service
     let ix = client::link_service(w.x.kp.pubkey(), w.x.operator, 5_000);
@@ -530,8 +545,14 @@ async fn attack_pda_substitution() {
     let request = w.env.request_slash(&w.svc, &w.x, 1_000).await.unwrap();
     w.env.advance_time(VETO_SECS).await;
     w.env.set_rate(&w.pool, ONE, ONE).await;
-    let mut ix =
-        client::execute_slash(&keys, w.x.bucket, request, w.svc.service, w.svc.destination);
+    let mut ix = client::execute_slash(
+        &keys,
+        w.x.bucket,
+        request,
+        w.svc.service,
+        w.svc.destination,
+        w.x.operator,
+    );
     swap_account(&mut ix, w.x.bucket, w.x_other_bucket);
     watched.push(request);
     w.env
@@ -609,7 +630,14 @@ async fn attack_duplicate_mutable_accounts() {
     let request = w.env.request_slash(&w.svc, &w.x, 1_000).await.unwrap();
     w.env.advance_time(VETO_SECS).await;
     w.env.set_rate(&w.pool, ONE, ONE).await;
-    let ix = client::execute_slash(&keys, w.x.bucket, request, w.svc.service, keys.vault);
+    let ix = client::execute_slash(
+        &keys,
+        w.x.bucket,
+        request,
+        w.svc.service,
+        keys.vault,
+        w.x.operator,
+    );
     let mut with_request = watched.clone();
     with_request.push(request);
     w.env
@@ -1055,7 +1083,8 @@ async fn attack_closing_and_revival_prefunded_addresses() {
         &[&authority],
     )
     .await;
-    assert_eq!(env.bucket(&x).await.pending_slashes, 1);
+    let now = env.clock().await.unix_timestamp;
+    assert_eq!(env.bucket(&x).await.live_slashes(now), 1);
 }
 
 // ---- first-depositor inflation -------------------------------------------------------------
@@ -1347,7 +1376,13 @@ async fn attack_fake_rate_source() {
             Box::new({
                 let metas = metas.clone();
                 move |k| {
-                    let mut ix = client::cancel_ticket(alice, k, undelegate_ticket, Some(bucket));
+                    let mut ix = client::cancel_ticket(
+                        alice,
+                        k,
+                        undelegate_ticket,
+                        Some(bucket),
+                        Some(operator),
+                    );
                     ix.accounts.extend(metas.clone());
                     ix
                 }
@@ -1372,7 +1407,7 @@ async fn attack_fake_rate_source() {
     watched.push(request);
     let (svc, destination) = (w.svc.service, w.svc.destination);
     let execute: Make =
-        Box::new(move |k| client::execute_slash(k, bucket, request, svc, destination));
+        Box::new(move |k| client::execute_slash(k, bucket, request, svc, destination, operator));
     assert_fakes(
         &mut w.env,
         &w.pool,
@@ -1399,9 +1434,9 @@ async fn assert_fakes(
         let keys = fake.apply(env, pool).await;
         let before = env.snapshot(watched).await;
         let result = env.send(&[make(&keys)], signers).await;
-        if matches!(fake, Fake::Stale) && name == "claim" {
-            // `claim` is never blocked by a stale rate: it pays what was already earned and
-            // strips nothing new — the stale (doubled) rate moves nothing
+        if matches!(fake, Fake::Stale | Fake::Garbage) && name == "claim" {
+            // `claim` is never blocked by its own source being stale or unusable: it pays what
+            // was already earned and strips nothing new — the fake (doubled) rate moves nothing
             assert!(result.is_ok(), "{name} {fake:?}: {result:?}");
         } else {
             assert_eq!(

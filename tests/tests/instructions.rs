@@ -2201,7 +2201,8 @@ async fn request_withdrawal_ok() {
                 &0u64.to_le_bytes(),
             ]),
             version: ACCOUNT_VERSION,
-            reserved: [0; 16],
+            cohort: 0,
+            reserved: [0; 12],
         },
     );
     let rent = env.lamports(&ticket).await;
@@ -3214,21 +3215,36 @@ async fn claim_bad_rate_source() {
     let watched = staker_accounts(&pool, &alice);
     let kp = alice.kp.insecure_clone();
     let account = alice.lst_account;
-    // Every bad source but a stale one fails the claim; a stale rate only stops new stripping.
-    let not_stale: Vec<BadSource> = BAD_SOURCES
-        .into_iter()
-        .filter(|b| !matches!(b, BadSource::Stale))
-        .collect();
+    // A wrong source account fails the claim; the pool's own source stale or unusable (not a
+    // stake pool, truncated, zero supply or lamports) only stops new stripping.
+    let (wrong, unusable): (Vec<BadSource>, Vec<BadSource>) =
+        BAD_SOURCES.into_iter().partition(|b| {
+            matches!(
+                b,
+                BadSource::Missing
+                    | BadSource::Mismatch
+                    | BadSource::WrongOwner
+                    | BadSource::MintMismatch
+            )
+        });
     assert_some_bad_sources(
         &mut env,
         &pool,
         (2 * ONE, ONE),
         &[&kp],
         &watched,
-        &not_stale,
+        &wrong,
         |k| client::claim(kp.pubkey(), k, account),
     )
     .await;
+    for bad in unusable {
+        let keys = bad.apply(&mut env, &pool).await;
+        env.send(&[client::claim(kp.pubkey(), &keys, account)], &[&kp])
+            .await
+            .unwrap();
+        assert_eq!(env.token_balance(&alice.lst_account).await, 0, "{bad:?}");
+        env.set_rate(&pool, 2 * ONE, ONE).await;
+    }
     // with the source fixed, the yield is all there
     env.claim(&pool, &alice).await.unwrap();
     assert_eq!(env.token_balance(&alice.lst_account).await, 50 * ONE);
@@ -4184,14 +4200,15 @@ fn slash_accounts(pool: &TestPool, op: &TestOperator, svc: &TestService) -> Vec<
     ]
 }
 
-/// A pending slash freezes the bucket: no new delegation, no undelegation, no cancelling an
-/// undelegation back into it, no completing one that matured after the request.
+/// A pending slash freezes the bucket: no new delegation, no cancelling an undelegation back
+/// into it, no completing one it will cut (requested a day before it matured). Undelegating
+/// stays open: the queue is cut with the bucket.
 #[tokio::test]
 async fn slash_pending_freezes_the_bucket() {
     let (mut env, pool, alice, op, svc) = setup_slashable(1_000).await;
     let start = env.clock().await.unix_timestamp;
     let ticket = env.undelegate(&pool, &alice, &op, 10 * ONE).await.unwrap();
-    env.set_time(start + WITHDRAWAL_DELAY - 1).await;
+    env.set_time(start + WITHDRAWAL_DELAY - DAY).await;
     env.set_rate(&pool, ONE, ONE).await;
     let request = env.request_slash(&svc, &op, 1_000).await.unwrap();
     env.set_time(start + WITHDRAWAL_DELAY).await;
@@ -4205,9 +4222,13 @@ async fn slash_pending_freezes_the_bucket() {
 
     let ix = client::delegate(alice.key(), &pool.keys, op.operator, ONE);
     fails(&mut env, &[ix], &[&alice.kp], &watched, expected).await;
-    let ix = client::undelegate(alice.key(), &pool.keys, op.bucket, 1, ONE, None);
-    fails(&mut env, &[ix], &[&alice.kp], &watched, expected).await;
-    let ix = client::cancel_ticket(alice.key(), &pool.keys, ticket, Some(op.bucket));
+    let ix = client::cancel_ticket(
+        alice.key(),
+        &pool.keys,
+        ticket,
+        Some(op.bucket),
+        Some(op.operator),
+    );
     fails(&mut env, &[ix], &[&alice.kp], &watched, expected).await;
     let ix = client::complete_ticket(
         alice.key(),
@@ -4228,7 +4249,12 @@ async fn slash_pending_freezes_the_bucket() {
     // vetoed: the ticket completes in full
     let guardian = env.guardian.insecure_clone();
     env.ok(
-        &[client::veto_slash(guardian.pubkey(), op.bucket, request)],
+        &[client::veto_slash(
+            guardian.pubkey(),
+            op.bucket,
+            request,
+            client::service_link_pda(&svc.service, &op.operator),
+        )],
         &[&guardian],
     )
     .await;
@@ -4373,7 +4399,12 @@ async fn veto_and_execute_slash_failures() {
 
     // only the guardian vetoes (not the admin)
     let admin = env.admin.insecure_clone();
-    let ix = client::veto_slash(admin.pubkey(), op.bucket, request);
+    let ix = client::veto_slash(
+        admin.pubkey(),
+        op.bucket,
+        request,
+        client::service_link_pda(&svc.service, &op.operator),
+    );
     fails(
         &mut env,
         &[ix],
@@ -4383,7 +4414,14 @@ async fn veto_and_execute_slash_failures() {
     )
     .await;
     // not before the veto window closes
-    let ix = client::execute_slash(&pool.keys, op.bucket, request, svc.service, svc.destination);
+    let ix = client::execute_slash(
+        &pool.keys,
+        op.bucket,
+        request,
+        svc.service,
+        svc.destination,
+        op.operator,
+    );
     fails(
         &mut env,
         &[ix],
@@ -4399,7 +4437,14 @@ async fn veto_and_execute_slash_failures() {
         .create_token_account(&pool.keys.lst_mint, &Pubkey::new_unique())
         .await;
     watched.push(elsewhere);
-    let ix = client::execute_slash(&pool.keys, op.bucket, request, svc.service, elsewhere);
+    let ix = client::execute_slash(
+        &pool.keys,
+        op.bucket,
+        request,
+        svc.service,
+        elsewhere,
+        op.operator,
+    );
     fails(
         &mut env,
         &[ix],
@@ -4411,11 +4456,21 @@ async fn veto_and_execute_slash_failures() {
     // vetoed (even after the window): neither a second veto nor an execution
     let guardian = env.guardian.insecure_clone();
     env.ok(
-        &[client::veto_slash(guardian.pubkey(), op.bucket, request)],
+        &[client::veto_slash(
+            guardian.pubkey(),
+            op.bucket,
+            request,
+            client::service_link_pda(&svc.service, &op.operator),
+        )],
         &[&guardian],
     )
     .await;
-    let ix = client::veto_slash(guardian.pubkey(), op.bucket, request);
+    let ix = client::veto_slash(
+        guardian.pubkey(),
+        op.bucket,
+        request,
+        client::service_link_pda(&svc.service, &op.operator),
+    );
     fails(
         &mut env,
         &[ix],
@@ -4424,7 +4479,14 @@ async fn veto_and_execute_slash_failures() {
         RestakingError::SlashNotPending,
     )
     .await;
-    let ix = client::execute_slash(&pool.keys, op.bucket, request, svc.service, svc.destination);
+    let ix = client::execute_slash(
+        &pool.keys,
+        op.bucket,
+        request,
+        svc.service,
+        svc.destination,
+        op.operator,
+    );
     fails(
         &mut env,
         &[ix],

@@ -430,8 +430,7 @@ async fn open_operator_pool_ok() {
             queued_principal: 0,
             reward_mints: [Pubkey::default(); MAX_REWARD_MINTS],
             reward_mint_count: 0,
-            pending_slashes: 0,
-            pending_slash_since: 0,
+            pending: Default::default(),
             slash_nonce: 0,
             delegation_count: 0,
             bump: bump_of(&[
@@ -447,7 +446,18 @@ async fn open_operator_pool_ok() {
         env.state::<Operator>(&x.operator).await.operator_pool_count,
         2
     );
-    let rent = env.lamports(&bucket).await;
+    // the bucket's undelegation queue, every cohort empty
+    let queue_key = client::queue_pda(&bucket);
+    let queue = env.account(&queue_key).await.unwrap();
+    assert_eq!(queue.data.len(), restaking::state::UndelegationQueue::SPACE);
+    let q: restaking::state::UndelegationQueue =
+        anchor_lang::__private::bytemuck::pod_read_unaligned(&queue.data[8..]);
+    assert_eq!(
+        (q.operator_pool, q.max_key, q.version),
+        (bucket, 0, ACCOUNT_VERSION)
+    );
+    assert!(q.cohorts.iter().all(|c| *c == Default::default()));
+    let rent = env.lamports(&bucket).await + env.lamports(&queue_key).await;
     assert_eq!(env.lamports(&x.kp.pubkey()).await, lamports - rent);
 }
 
@@ -680,7 +690,8 @@ async fn undelegate_ok() {
                 &0u64.to_le_bytes(),
             ]),
             version: ACCOUNT_VERSION,
-            reserved: [0; 16],
+            cohort: restaking::math::cohort_key(now + WITHDRAWAL_DELAY).unwrap(),
+            reserved: [0; 12],
         },
     );
     let d = env.delegation(&pool, &alice, &x).await;
@@ -726,16 +737,13 @@ async fn undelegate_zero_amount() {
         .await;
 }
 
+/// A pending slash does not refuse an undelegation: the queue is cut with the bucket.
 #[tokio::test]
-async fn undelegate_slash_pending() {
+async fn undelegate_while_slash_pending_ok() {
     let (mut env, pool, x, alice) = setup_delegated().await;
-    let request = pending_slash(&mut env, &pool, &x).await;
-    let position_key = pool.keys.position(&alice.key());
-    let ix = client::undelegate(alice.key(), &pool.keys, x.bucket, 0, ONE, None);
-    let mut w = watched(&pool, &alice, &x);
-    w.extend([client::ticket_pda(&position_key, 0), request]);
-    env.fails(&[ix], &[&alice.kp], &w, RestakingError::SlashPending)
-        .await;
+    pending_slash(&mut env, &pool, &x).await;
+    let ticket = env.undelegate(&pool, &alice, &x, ONE).await.unwrap();
+    assert_eq!(env.state::<WithdrawalTicket>(&ticket).await.lst, ONE);
 }
 
 // ---- complete_withdrawal of Undelegate tickets --------------------------------------------
@@ -885,7 +893,13 @@ async fn cancel_withdrawal_undelegation_slash_pending() {
     let (mut env, pool, x, alice) = setup_delegated().await;
     let ticket = env.undelegate(&pool, &alice, &x, 30 * ONE).await.unwrap();
     pending_slash(&mut env, &pool, &x).await;
-    let ix = client::cancel_ticket(alice.key(), &pool.keys, ticket, Some(x.bucket));
+    let ix = client::cancel_ticket(
+        alice.key(),
+        &pool.keys,
+        ticket,
+        Some(x.bucket),
+        Some(x.operator),
+    );
     let mut w = watched(&pool, &alice, &x);
     w.push(ticket);
     env.fails(&[ix], &[&alice.kp], &w, RestakingError::SlashPending)

@@ -1,16 +1,23 @@
 //! Property test over random multi-user sequences of deposit / delegate / undelegate /
 //! withdraw / cancel / complete / claim (both legs) / harvest / reward funding / commission /
-//! slash request, veto and execution / rate moves / time, on the embedded bank, asserting every
-//! SPEC §5 invariant after every step. Every claim is preceded by the position view
-//! (`get_position_value`, simulated), which must predict exactly what the claim pays.
+//! overlapping slash requests, vetoes and executions in any order / rate moves / time, on the
+//! embedded bank, asserting every SPEC §5 invariant after every step, and the slashing rules of
+//! issue 10: no matured ticket is held past `slash_veto_secs + SLASH_GRACE_SECS` or cut by a
+//! request made after it matured, and no service takes more than its link allows per window.
+//!
+//! Every claim is preceded by the position view (`get_position_value`, simulated on the SBF
+//! binary), which must predict exactly what the claim pays.
 //!
 //! `PROPTEST_CASES` sets the number of sequences (default 500); each runs in a fresh bank.
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
+use restaking::constants::SLASH_GRACE_SECS;
 use restaking::math::{accrued, assets_for_shares, BASE_ACC_SCALE};
-use restaking::state::{RewardIndex, TicketKind, WithdrawalTicket, REWARD_ACC_SCALE};
+use restaking::state::{
+    RewardIndex, ServiceLink, SlashRequest, TicketKind, WithdrawalTicket, REWARD_ACC_SCALE,
+};
 use restaking_tests::client::StreamKeys;
 use restaking_tests::solana_sdk::pubkey::Pubkey;
 use restaking_tests::solana_sdk::signature::Signer;
@@ -74,10 +81,12 @@ enum Op {
         op: usize,
         bps: u16,
     },
-    /// Vetoes (`veto`) or executes the oldest pending request of the bucket.
+    /// Vetoes (`veto`) or executes one of the bucket's pending requests (any, not only the
+    /// oldest: requests overlap and settle in any order).
     SettleSlash {
         op: usize,
         veto: bool,
+        pick: usize,
     },
     /// Moves the LST's rate by `bps_change` (−500 … +1000) of the current one.
     Rate {
@@ -105,10 +114,10 @@ fn op_strategy() -> impl Strategy<Value = Op> {
               prop_oneof![Just(0u32), 1u32..3_600, 3_600u32..30 * 86_400])
             .prop_map(|(op, stream, amount, duration_secs)| Op::Fund { op, stream, amount, duration_secs }),
         1 => (op.clone(), 0..STREAMS).prop_map(|(op, stream)| Op::ClaimCommission { op, stream }),
-        1 => (op.clone(), 1u16..=2_000).prop_map(|(op, bps)| Op::RequestSlash { op, bps }),
-        3 => (op, any::<bool>()).prop_map(|(op, veto)| Op::SettleSlash { op, veto }),
+        2 => (op.clone(), prop_oneof![1u16..=300, 1u16..=2_000]).prop_map(|(op, bps)| Op::RequestSlash { op, bps }),
+        3 => (op, any::<bool>(), 0usize..4).prop_map(|(op, veto, pick)| Op::SettleSlash { op, veto, pick }),
         2 => (-500i64..=1_000).prop_map(|bps_change| Op::Rate { bps_change }),
-        2 => (1i64..=24 * 10).prop_map(|hours| Op::Wait { hours }),
+        2 => prop_oneof![1i64..=24 * 3, 1i64..=24 * 10].prop_map(|hours| Op::Wait { hours }),
     ]
 }
 
@@ -124,8 +133,8 @@ struct Case {
     /// The funder's token account of each stream's mint.
     funder_accounts: [Pubkey; STREAMS],
     service: TestService,
-    /// Pending slash requests per operator, oldest first.
-    slashes: Vec<Vec<Pubkey>>,
+    /// Pending slash requests per operator, oldest first, with when they expire.
+    slashes: Vec<Vec<(Pubkey, i64)>>,
     /// Open tickets per user: (address, bucket for `Undelegate` tickets).
     tickets: Vec<Vec<(Pubkey, Option<usize>)>>,
     /// Stake-pool lamports behind `SUPPLY` LST.
@@ -253,6 +262,24 @@ async fn setup(env: &mut Env) -> Case {
     }
 }
 
+/// Current LST of every open `Undelegate` ticket of bucket `op` that had matured by `at`.
+async fn matured_ticket_values(env: &mut Env, case: &Case, op: usize, at: i64) -> Vec<u64> {
+    let queue = env.queue(&case.ops[op]).await;
+    let mut values = Vec::new();
+    for tickets in &case.tickets {
+        for (ticket, bucket) in tickets {
+            if *bucket != Some(op) {
+                continue;
+            }
+            let t: WithdrawalTicket = env.state(ticket).await;
+            if t.unlock_ts <= at {
+                values.push(queue.lst_of(t.cohort, t.shares).unwrap());
+            }
+        }
+    }
+    values
+}
+
 fn frac(amount: u64, permille: u64) -> u64 {
     (u128::from(amount) * u128::from(permille) / 1_000) as u64
 }
@@ -337,7 +364,13 @@ async fn apply(env: &mut Env, case: &mut Case, op: &Op) {
             let mut ix = if complete {
                 client::complete_ticket(u.key(), &pool.keys, ticket, u.lst_account, bucket_key)
             } else {
-                client::cancel_ticket(u.key(), &pool.keys, ticket, bucket_key)
+                client::cancel_ticket(
+                    u.key(),
+                    &pool.keys,
+                    ticket,
+                    bucket_key,
+                    bucket.map(|b| case.ops[b].operator),
+                )
             };
             if let (false, Some(b)) = (complete, bucket) {
                 ix.accounts
@@ -454,24 +487,37 @@ async fn apply(env: &mut Env, case: &mut Case, op: &Op) {
         }
         Op::RequestSlash { op, bps } => {
             if let Ok(request) = env.request_slash(&case.service, &case.ops[op], bps).await {
-                case.slashes[op].push(request);
+                let expires = env.state::<SlashRequest>(&request).await.expires_ts;
+                case.slashes[op].push((request, expires));
                 case.count("request_slash");
             }
         }
-        Op::SettleSlash { op, veto } => {
-            let Some(&request) = case.slashes[op].first() else {
+        Op::SettleSlash { op, veto, pick } => {
+            if case.slashes[op].is_empty() {
                 return;
-            };
+            }
+            let i = pick % case.slashes[op].len();
+            let (request, _) = case.slashes[op][i];
             let result = if veto {
                 let guardian = env.guardian.insecure_clone();
-                let ix = client::veto_slash(guardian.pubkey(), case.ops[op].bucket, request);
+                let ix = env.veto_ix(&case.ops[op], request).await;
                 env.send(&[ix], &[&guardian]).await
             } else {
-                env.execute_slash(&pool, &case.service, &case.ops[op], request)
-                    .await
+                // Tickets that had matured when the request was made: their value must not move.
+                let requested = env.state::<SlashRequest>(&request).await.requested_ts;
+                let before = matured_ticket_values(env, case, op, requested).await;
+                let result = env
+                    .execute_slash(&pool, &case.service, &case.ops[op], request)
+                    .await;
+                let after = matured_ticket_values(env, case, op, requested).await;
+                assert_eq!(
+                    before, after,
+                    "a slash cut a ticket matured before its request"
+                );
+                result
             };
             if result.is_ok() {
-                case.slashes[op].remove(0);
+                case.slashes[op].remove(i);
                 case.count(if veto { "veto_slash" } else { "execute_slash" });
             }
         }
@@ -500,15 +546,41 @@ async fn check_invariants(env: &mut Env, case: &Case) -> Result<(), TestCaseErro
     let mut sum_ticket = 0u64;
     let mut sum_bucket = 0u64;
     let mut sum_queued = 0u64;
+    let now = env.clock().await.unix_timestamp;
     let mut buckets = Vec::new();
+    let mut queues = Vec::new();
     let mut indexes: Vec<Vec<RewardIndex>> = Vec::new();
     for (o, op) in case.ops.iter().enumerate() {
         let b = env.bucket(op).await;
+        let q = env.queue(op).await;
         sum_bucket += b.total_lst;
         sum_queued += b.queued_lst;
         sum_unclaimed += b.unclaimed_base_yield;
-        prop_assert_eq!(usize::from(b.pending_slashes), case.slashes[o].len());
+        let live = case.slashes[o].iter().filter(|(_, e)| now < *e).count();
+        // requests of one cut day share a slot that lives until the last of them expires
+        prop_assert!(b.live_slashes(now) as usize >= live);
+        prop_assert_eq!(b.live_slashes(now) == 0, live == 0);
+        // the queue's cohorts sum to the bucket's queue totals
+        let (lst, principal) = q
+            .cohorts
+            .iter()
+            .fold((0u64, 0u64), |(l, p), c| (l + c.lst, p + c.principal));
+        prop_assert_eq!((lst, principal), (b.queued_lst, b.queued_principal));
+        // no service takes more than its link allows in a window
+        let link: ServiceLink = env
+            .state(&client::service_link_pda(
+                &case.service.service,
+                &op.operator,
+            ))
+            .await;
+        prop_assert!(
+            u32::from(link.window_executed_bps) + u32::from(link.pending_bps(now))
+                <= u32::from(link.max_slash_bps),
+            "link of operator {} over its bound",
+            o
+        );
         buckets.push(b);
+        queues.push(q);
         let mut per = Vec::new();
         for s in &case.streams[o] {
             per.push(env.state::<RewardIndex>(&s.reward_index).await);
@@ -565,11 +637,15 @@ async fn check_invariants(env: &mut Env, case: &Case) -> Result<(), TestCaseErro
                     holdings += u128::from(t.lst);
                 }
                 (TicketKind::Undelegate, Some(o)) => {
-                    let b = &buckets[*o];
-                    holdings += u128::from(
-                        assets_for_shares(t.shares, b.queued_shares, b.queued_lst).unwrap(),
-                    );
+                    holdings += u128::from(queues[*o].lst_of(t.cohort, t.shares).unwrap());
                     roundings += 1;
+                    // never held past the bound after maturity
+                    if now >= t.unlock_ts + VETO_SECS + SLASH_GRACE_SECS {
+                        prop_assert!(
+                            buckets[*o].ticket_may_leave(t.cohort, now),
+                            "ticket held past the bound"
+                        );
+                    }
                 }
                 other => {
                     return Err(TestCaseError::fail(format!(

@@ -767,7 +767,13 @@ async fn undelegate_and_cancel_need_reward_indexes() {
     .await;
 
     let ticket = env.undelegate(&pool, &alice, &x, ONE).await.unwrap();
-    let ix = client::cancel_ticket(alice.key(), &pool.keys, ticket, Some(x.bucket));
+    let ix = client::cancel_ticket(
+        alice.key(),
+        &pool.keys,
+        ticket,
+        Some(x.bucket),
+        Some(x.operator),
+    );
     env.fails(
         &[ix],
         &[&alice.kp],
@@ -775,7 +781,13 @@ async fn undelegate_and_cancel_need_reward_indexes() {
         RestakingError::MissingRewardIndexes,
     )
     .await;
-    let mut ix = client::cancel_ticket(alice.key(), &pool.keys, ticket, Some(x.bucket));
+    let mut ix = client::cancel_ticket(
+        alice.key(),
+        &pool.keys,
+        ticket,
+        Some(x.bucket),
+        Some(x.operator),
+    );
     ix.accounts
         .extend([index_meta(&streams[1]), index_meta(&streams[0])]);
     env.fails(

@@ -7,7 +7,7 @@
 
 use anchor_lang::error::ErrorCode as Anchor;
 use anchor_lang::solana_program::instruction::Instruction;
-use restaking::constants::ACCOUNT_VERSION;
+use restaking::constants::{ACCOUNT_VERSION, COHORT_SECS, PAUSE_DELEGATIONS, SLASH_GRACE_SECS};
 use restaking::error::RestakingError;
 use restaking::state::{
     Service, ServiceLink, SlashRequest, SlashStatus, WithdrawalTicket, MAX_METADATA_URI_LEN,
@@ -97,6 +97,11 @@ impl Fixture {
             .await
             .unwrap();
         request
+    }
+
+    /// X's link to the service.
+    fn link(&self) -> Pubkey {
+        client::service_link_pda(&self.svc.service, &self.x.operator)
     }
 
     async fn assert_vault_covers(&mut self) {
@@ -247,6 +252,10 @@ async fn link_service_ok() {
         unlink_effective_ts: 0,
         bump: bump_of(&[ServiceLink::SEED, service.as_ref(), x.operator.as_ref()]),
         version: ACCOUNT_VERSION,
+        window_start_ts: 0,
+        window_executed_bps: 0,
+        window_pending_bps: 0,
+        window_pending_expires_ts: 0,
         reserved: [0; 16],
     };
     assert_state(&env.state::<ServiceLink>(&key).await, &expected);
@@ -435,14 +444,14 @@ async fn request_slash_ok() {
     let lamports = f.env.lamports(&f.svc.slasher.pubkey()).await;
     let w = [f.pool.keys.vault, f.svc.destination];
     let before = f.env.snapshot(&w).await;
-    let request = f.env.request_slash(&f.svc, &f.x, 2_000).await.unwrap();
+    let request = f.env.request_slash(&f.svc, &f.x, 1_500).await.unwrap();
     assert_state(
         &f.env.state::<SlashRequest>(&request).await,
         &SlashRequest {
             operator_pool: f.x.bucket,
             service: f.svc.service,
             nonce: 0,
-            bps: 2_000,
+            bps: 1_500,
             evidence_hash: [7; 32],
             requested_ts: now,
             executable_ts: now + VETO_SECS,
@@ -456,11 +465,12 @@ async fn request_slash_ok() {
                 &0u64.to_le_bytes(),
             ]),
             version: ACCOUNT_VERSION,
-            reserved: [0; 16],
+            expires_ts: now + VETO_SECS + SLASH_GRACE_SECS,
+            reserved: [0; 8],
         },
     );
     let b = f.env.bucket(&f.x).await;
-    assert_eq!((b.pending_slashes, b.slash_nonce), (1, 1));
+    assert_eq!((b.live_slashes(now), b.slash_nonce), (1, 1));
     assert_eq!(b.total_lst, 400 * ONE, "a request moves nothing");
     assert_eq!(f.env.snapshot(&w).await, before);
     let rent = f.env.lamports(&request).await;
@@ -469,10 +479,11 @@ async fn request_slash_ok() {
         lamports - rent
     );
 
-    // a second request while the first is pending is its own account
+    // a second request while the first is pending is its own account, within the link's
+    // 20 % per window
     let second = f.env.request_slash(&f.svc, &f.x, 500).await.unwrap();
     assert_ne!(second, request);
-    assert_eq!(f.env.bucket(&f.x).await.pending_slashes, 2);
+    assert_eq!(f.env.bucket(&f.x).await.live_slashes(now), 2);
 }
 
 /// `request_slash` signed by `signer` for `f.svc` against `op`'s bucket at its next nonce;
@@ -588,9 +599,16 @@ async fn veto_slash_ok() {
         SlashStatus::Vetoed
     );
     let mut expected = bucket_before;
-    expected.pending_slashes = 0;
-    expected.pending_slash_since = 0;
+    let cut_key = f
+        .env
+        .state::<SlashRequest>(&request)
+        .await
+        .cut_key()
+        .unwrap();
+    expected.close_slash(cut_key).unwrap();
     assert_state(&f.env.bucket(&f.x).await, &expected);
+    let now = f.env.clock().await.unix_timestamp;
+    assert_eq!(f.env.bucket(&f.x).await.live_slashes(now), 0);
     assert_eq!(f.env.snapshot(&w).await, before);
     // the bucket is free again
     f.env
@@ -608,7 +626,7 @@ async fn veto_slash_not_guardian() {
     // neither a stranger nor the admin
     let admin = f.env.admin.insecure_clone();
     for signer in [Keypair::new(), admin] {
-        let ix = client::veto_slash(signer.pubkey(), f.x.bucket, request);
+        let ix = client::veto_slash(signer.pubkey(), f.x.bucket, request, f.link());
         f.env
             .fails(&[ix], &[&signer], &w, RestakingError::NotGuardian)
             .await;
@@ -621,7 +639,7 @@ async fn veto_slash_slash_not_pending() {
     let request = f.env.request_slash(&f.svc, &f.x, 1_000).await.unwrap();
     f.env.veto_slash(&f.x, request).await.unwrap();
     let guardian = f.env.guardian.insecure_clone();
-    let ix = client::veto_slash(guardian.pubkey(), f.x.bucket, request);
+    let ix = client::veto_slash(guardian.pubkey(), f.x.bucket, request, f.link());
     let mut w = f.watched();
     w.push(request);
     f.env.advance_time(1).await;
@@ -631,7 +649,7 @@ async fn veto_slash_slash_not_pending() {
 
     // an executed request cannot be vetoed afterwards either
     let executed = f.slash(1_000).await;
-    let ix = client::veto_slash(guardian.pubkey(), f.x.bucket, executed);
+    let ix = client::veto_slash(guardian.pubkey(), f.x.bucket, executed, f.link());
     let mut w = f.watched();
     w.push(executed);
     f.env
@@ -655,7 +673,7 @@ async fn execute_slash_ok() {
             b.total_shares,
             b.total_lst,
             b.total_principal,
-            b.pending_slashes
+            b.live_slashes(r.requested_ts)
         ),
         (400 * ONE, 360 * ONE, 360 * ONE, 0)
     );
@@ -684,6 +702,7 @@ async fn execute_slash_veto_window_open() {
         request,
         f.svc.service,
         f.svc.destination,
+        f.x.operator,
     );
     let mut w = f.watched();
     w.push(request);
@@ -702,6 +721,7 @@ async fn execute_slash_slash_not_pending() {
         request,
         f.svc.service,
         f.svc.destination,
+        f.x.operator,
     );
     let mut w = f.watched();
     w.push(request);
@@ -731,6 +751,7 @@ async fn execute_slash_invalid_slash_destination() {
             request,
             f.svc.service,
             destination,
+            f.x.operator,
         );
         f.env
             .fails(&[ix], &[], &w, RestakingError::InvalidSlashDestination)
@@ -743,7 +764,20 @@ async fn execute_slash_invalid_slash_destination() {
         .env
         .create_token_account(&f.pool.keys.lst_mint, &other_authority.pubkey())
         .await;
-    let ix = client::execute_slash(&f.pool.keys, f.x.bucket, request, other, other_destination);
+    let mut ix = client::execute_slash(
+        &f.pool.keys,
+        f.x.bucket,
+        request,
+        other,
+        other_destination,
+        f.x.operator,
+    );
+    // with the request's own link: the link is not the other service's
+    swap_account(
+        &mut ix,
+        client::service_link_pda(&other, &f.x.operator),
+        f.link(),
+    );
     w.push(other_destination);
     f.env
         .fails(&[ix], &[], &w, RestakingError::ServiceNotLinked)
@@ -770,9 +804,9 @@ async fn slash_twice_compounds() {
     f.assert_vault_covers().await;
 }
 
-/// Bob tries to run once the slash is requested: undelegating fails while it is pending, and
-/// after execution his way out carries the cut. Alice's ticket opened before the request is
-/// frozen too, and cut the same.
+/// Bob tries to run once the slash is requested: undelegating is not refused, and his ticket
+/// is cut with the queue, so he leaves with 270 like everyone. Alice's ticket opened before the
+/// request is held and cut the same, and cannot be cancelled back into the bucket meanwhile.
 #[tokio::test]
 async fn slash_pending_cannot_be_escaped() {
     let mut f = fixture().await;
@@ -787,30 +821,30 @@ async fn slash_pending_cannot_be_escaped() {
     } = &mut f;
     let alice_ticket = env.undelegate(pool, alice, x, 100 * ONE).await.unwrap();
     let request = env.request_slash(svc, x, 1_000).await.unwrap();
-
-    let position = pool.keys.position(&bob.key());
-    let ix = client::undelegate(bob.key(), &pool.keys, x.bucket, 0, 300 * ONE, None);
-    let mut w = w;
-    w.extend([
-        position,
-        client::delegation_pda(&position, &x.bucket),
-        client::ticket_pda(&position, 0),
-    ]);
-    env.fails(&[ix], &[&bob.kp], &w, RestakingError::SlashPending)
-        .await;
+    let bob_ticket = env.undelegate(pool, bob, x, 300 * ONE).await.unwrap();
     // neither can Alice cancel back into the bucket
-    let ix = client::cancel_ticket(alice.key(), &pool.keys, alice_ticket, Some(x.bucket));
+    let ix = client::cancel_ticket(
+        alice.key(),
+        &pool.keys,
+        alice_ticket,
+        Some(x.bucket),
+        Some(x.operator),
+    );
+    let mut w = w;
     w.push(alice_ticket);
     env.fails(&[ix], &[&alice.kp], &w, RestakingError::SlashPending)
         .await;
 
     env.advance_time(VETO_SECS).await;
     env.execute_slash(pool, svc, x, request).await.unwrap();
-    assert_eq!(leave(env, pool, x, bob).await, 270 * ONE);
-    env.complete_undelegation(pool, alice, x, alice_ticket)
-        .await
-        .unwrap();
+    env.advance_time(WITHDRAWAL_DELAY).await;
+    for (user, ticket) in [(&*alice, alice_ticket), (&*bob, bob_ticket)] {
+        env.complete_undelegation(pool, user, x, ticket)
+            .await
+            .unwrap();
+    }
     assert_eq!(env.position(pool, alice).await.idle_lst, 90 * ONE);
+    assert_eq!(env.position(pool, bob).await.idle_lst, 270 * ONE);
     assert_eq!(env.token_balance(&svc.destination).await, 40 * ONE);
     f.assert_vault_covers().await;
 }
@@ -930,12 +964,7 @@ async fn slash_of_everything_lets_stakers_leave() {
 /// Carol undelegates 50; her ticket matures; only then does the service request a slash.
 async fn matured_ticket_fixture() -> (Fixture, User, Pubkey) {
     let mut f = fixture().await;
-    let carol = f.env.user(&f.pool, 50 * ONE).await;
-    f.env.deposit(&f.pool, &carol, 50 * ONE).await.unwrap();
-    f.env
-        .delegate(&f.pool, &carol, &f.x, 50 * ONE)
-        .await
-        .unwrap();
+    let carol = carol(&mut f, 50 * ONE).await;
     let ticket = f
         .env
         .undelegate(&f.pool, &carol, &f.x, 50 * ONE)
@@ -946,20 +975,31 @@ async fn matured_ticket_fixture() -> (Fixture, User, Pubkey) {
     (f, carol, ticket)
 }
 
+/// Carol, with `amount` deposited and delegated to X.
+async fn carol(f: &mut Fixture, amount: u64) -> User {
+    let carol = f.env.user(&f.pool, amount).await;
+    f.env.deposit(&f.pool, &carol, amount).await.unwrap();
+    f.env.delegate(&f.pool, &carol, &f.x, amount).await.unwrap();
+    carol
+}
+
 /// SPEC §3: an `Undelegate` ticket "stays slashable until it matures". A ticket that had
-/// matured before the request may complete while the slash is pending, in full; tickets that
-/// had not stay frozen.
+/// matured before the request may complete while the slash is pending, in full; a ticket that
+/// matures while it is pending (requested two days before) is held until it is executed.
 #[tokio::test]
 async fn slash_pending_lets_tickets_matured_before_it_leave() {
     let (mut f, carol, ticket) = matured_ticket_fixture().await;
-    // Alice's ticket is opened just before the request: not matured when it comes
+    // Alice's ticket matures two days after the request: it is cut and waits for it
+    let now = f.env.clock().await.unix_timestamp;
+    f.env.set_time(now - WITHDRAWAL_DELAY + 2 * DAY).await;
     let alice_ticket = f
         .env
         .undelegate(&f.pool, &f.alice, &f.x, 10 * ONE)
         .await
         .unwrap();
+    f.env.set_time(now).await;
     let request = f.env.request_slash(&f.svc, &f.x, 1_000).await.unwrap();
-    f.env.advance_time(WITHDRAWAL_DELAY).await;
+    f.env.advance_time(2 * DAY).await;
     let ix = client::complete_ticket(
         f.alice.key(),
         &f.pool.keys,
@@ -997,19 +1037,431 @@ async fn slash_pending_lets_tickets_matured_before_it_leave() {
     f.assert_vault_covers().await;
 }
 
-/// The same ticket, left in the queue until after the slash executed. Execution cuts the
-/// bucket's queue as one O(1) pool (it cannot tell tickets apart without iterating them), so a
-/// ticket that had matured before the request is spared only if it leaves during the veto
-/// window, which it may (previous test); left in the queue, it is cut with the rest. This is
-/// the documented design trade-off of O(1) slashing.
+/// Issue 10 item 3: a ticket that matured before a request is never cut by it, completed or
+/// not. Carol's matured ticket is left in the queue while a 10 % slash is requested and
+/// executed: she still receives her 50; the service receives 10 % of the active 400 only.
 #[tokio::test]
-async fn slash_cuts_matured_tickets_left_in_the_queue() {
+async fn slash_never_cuts_tickets_matured_before_request() {
     let (mut f, carol, ticket) = matured_ticket_fixture().await;
     f.slash(1_000).await;
+    assert_eq!(f.env.bucket(&f.x).await.queued_lst, 50 * ONE);
     f.env
         .complete_undelegation(&f.pool, &carol, &f.x, ticket)
         .await
         .unwrap();
-    assert_eq!(f.env.position(&f.pool, &carol).await.idle_lst, 45 * ONE);
-    assert_eq!(f.env.token_balance(&f.svc.destination).await, 45 * ONE);
+    assert_eq!(f.env.position(&f.pool, &carol).await.idle_lst, 50 * ONE);
+    assert_eq!(f.env.token_balance(&f.svc.destination).await, 40 * ONE);
+    f.assert_vault_covers().await;
+}
+
+/// Both sides of the escape bound (one cohort width, `COHORT_SECS` = 1 day): a request made at
+/// mid-day `R` cuts a ticket unlocking at `R + COHORT_SECS` (and one unlocking just after the
+/// day of `R` ends), while one unlocking at `R + 1 s` — less than a cohort width after — escapes
+/// it; a ticket unlocking at `R` exactly (matured when it came) is never cut.
+#[tokio::test]
+async fn slash_escape_bound_is_one_cohort_width() {
+    let mut f = fixture().await;
+    let now = f.env.clock().await.unix_timestamp;
+    let r = (now / COHORT_SECS + 10) * COHORT_SECS + COHORT_SECS / 2;
+    let day_end = (r / COHORT_SECS + 1) * COHORT_SECS;
+    let mut tickets = Vec::new();
+    for (unlock, kept) in [
+        (r, 10 * ONE),
+        (r + 1, 10 * ONE),
+        (day_end, 10 * ONE),
+        (day_end + 1, 9 * ONE),
+        (r + COHORT_SECS, 9 * ONE),
+    ] {
+        let user = carol(&mut f, 10 * ONE).await;
+        f.env.set_time(unlock - WITHDRAWAL_DELAY).await;
+        f.env.set_rate(&f.pool, ONE, ONE).await;
+        let t = f
+            .env
+            .undelegate(&f.pool, &user, &f.x, 10 * ONE)
+            .await
+            .unwrap();
+        assert_eq!(f.env.state::<WithdrawalTicket>(&t).await.unlock_ts, unlock);
+        tickets.push((user, t, kept));
+    }
+    f.env.set_time(r).await;
+    f.slash(1_000).await;
+    f.env.advance_time(DAY).await;
+    for (user, t, kept) in &tickets {
+        f.env
+            .complete_undelegation(&f.pool, user, &f.x, *t)
+            .await
+            .unwrap();
+        assert_eq!(f.env.position(&f.pool, user).await.idle_lst, *kept);
+    }
+    // 10 % of the active 400 and of the two cut tickets
+    assert_eq!(f.env.token_balance(&f.svc.destination).await, 42 * ONE);
+    f.assert_vault_covers().await;
+}
+
+// ---- issue 10: no request may trap or over-cut an exit ------------------------------------
+
+/// Item 1. A service linked at 1 bps; the operator unlinks at once (the link stays slashable
+/// for its 60-day unlink delay); every 2 days the guardian vetoes the pending request and the
+/// slasher files a new one. Alice's `undelegate` is accepted 30 times out of 30.
+#[tokio::test]
+async fn slash_spam_cannot_freeze_undelegate() {
+    let mut f = fixture().await;
+    let spam = f.env.service(&f.pool, &f.x, 1).await;
+    let op = f.x.kp.insecure_clone();
+    f.env
+        .ok(&[client::unlink_service(op.pubkey(), spam.service)], &[&op])
+        .await;
+    let mut accepted = 0;
+    for _ in 0..30 {
+        let request = f.env.request_slash(&spam, &f.x, 1).await.unwrap();
+        if f.env.undelegate(&f.pool, &f.alice, &f.x, ONE).await.is_ok() {
+            accepted += 1;
+        }
+        f.env.advance_time(2 * DAY).await;
+        f.env.veto_slash(&f.x, request).await.unwrap();
+    }
+    assert_eq!(accepted, 30);
+    assert_eq!(
+        f.env.delegation(&f.pool, &f.alice, &f.x).await.shares,
+        70 * ONE
+    );
+}
+
+/// Item 1, the hold bound. The slasher files a 1 bps request every 12 hours, overlapping, never
+/// executed nor vetoed. Alice's ticket is held at maturity (a request made before it matured
+/// is pending) but completes, in full, within `slash_veto_secs + SLASH_GRACE_SECS` (3 days)
+/// after maturity, whatever the slasher keeps doing.
+#[tokio::test]
+async fn slash_hold_is_bounded_past_maturity() {
+    let mut f = fixture().await;
+    let ticket = f
+        .env
+        .undelegate(&f.pool, &f.alice, &f.x, 10 * ONE)
+        .await
+        .unwrap();
+    let unlock = f.env.state::<WithdrawalTicket>(&ticket).await.unlock_ts;
+    let mut completed_at = None;
+    while completed_at.is_none() {
+        f.env.request_slash(&f.svc, &f.x, 1).await.unwrap();
+        let now = f.env.clock().await.unix_timestamp;
+        if now >= unlock {
+            let result = f
+                .env
+                .complete_undelegation(&f.pool, &f.alice, &f.x, ticket)
+                .await;
+            match result {
+                Ok(()) => completed_at = Some(now),
+                Err(e) => {
+                    assert_error(Err(e), RestakingError::SlashPending);
+                }
+            }
+        }
+        f.env.advance_time(12 * 60 * 60).await;
+    }
+    let held = completed_at.unwrap() - unlock;
+    assert!(held > 0, "a request made before maturity holds the ticket");
+    assert!(
+        held <= VETO_SECS + SLASH_GRACE_SECS,
+        "held {held} s past maturity"
+    );
+    assert_eq!(f.env.position(&f.pool, &f.alice).await.idle_lst, 10 * ONE);
+}
+
+/// Item 2. Carol's ticket unlocks at T; request A at T − 1 day, request B at T + 60 s. With A
+/// vetoed, nothing holds the ticket (B came after it matured) and B does not cut it: 50. With
+/// A executed instead, A cuts it (45) and B, executed later, does not: 45.
+#[tokio::test]
+async fn stale_slash_time_neither_holds_nor_overcuts() {
+    for veto_a in [true, false] {
+        let mut f = fixture().await;
+        let carol = carol(&mut f, 50 * ONE).await;
+        let ticket = f
+            .env
+            .undelegate(&f.pool, &carol, &f.x, 50 * ONE)
+            .await
+            .unwrap();
+        let t = f.env.state::<WithdrawalTicket>(&ticket).await.unlock_ts;
+        f.env.set_time(t - DAY).await;
+        let a = f.env.request_slash(&f.svc, &f.x, 1_000).await.unwrap();
+        f.env.set_time(t + 60).await;
+        let b = f.env.request_slash(&f.svc, &f.x, 1_000).await.unwrap();
+        if veto_a {
+            f.env.veto_slash(&f.x, a).await.unwrap();
+        } else {
+            assert_error(
+                f.env
+                    .complete_undelegation(&f.pool, &carol, &f.x, ticket)
+                    .await,
+                RestakingError::SlashPending,
+            );
+            f.env.set_time(t + DAY).await;
+            f.env.execute_slash(&f.pool, &f.svc, &f.x, a).await.unwrap();
+        }
+        f.env
+            .complete_undelegation(&f.pool, &carol, &f.x, ticket)
+            .await
+            .unwrap();
+        f.env.set_time(t + 60 + VETO_SECS).await;
+        f.env.execute_slash(&f.pool, &f.svc, &f.x, b).await.unwrap();
+        let expected = if veto_a { 50 * ONE } else { 45 * ONE };
+        assert_eq!(
+            f.env.position(&f.pool, &carol).await.idle_lst,
+            expected,
+            "veto_a {veto_a}"
+        );
+        f.assert_vault_covers().await;
+    }
+}
+
+/// Item 4. Ten 10 % requests filed at once by one service on one bucket would seize 65 % of
+/// it; the link allows 20 % per window: the first two are accepted, the other eight fail
+/// `SlashWindowExceeded` and change nothing. A veto releases its reservation; executed
+/// requests keep theirs until the 60-day window is over.
+#[tokio::test]
+async fn stacked_requests_bounded_by_link_max() {
+    let mut f = fixture().await;
+    let slasher = f.svc.slasher.insecure_clone();
+    let mut accepted = Vec::new();
+    for _ in 0..10 {
+        let (ix, request) = request_ix(&mut f, slasher.pubkey(), None, 1_000).await;
+        let result = f.env.send(std::slice::from_ref(&ix), &[&slasher]).await;
+        if result.is_ok() {
+            accepted.push(request);
+        } else {
+            let mut w = f.watched();
+            w.push(request);
+            f.env
+                .fails(&[ix], &[&slasher], &w, RestakingError::SlashWindowExceeded)
+                .await;
+        }
+    }
+    assert_eq!(accepted.len(), 2);
+    // a veto releases 10 %: one more request fits
+    f.env.veto_slash(&f.x, accepted[1]).await.unwrap();
+    let third = f.env.request_slash(&f.svc, &f.x, 1_000).await.unwrap();
+    f.env.advance_time(VETO_SECS).await;
+    for request in [accepted[0], third] {
+        f.env
+            .execute_slash(&f.pool, &f.svc, &f.x, request)
+            .await
+            .unwrap();
+    }
+    // 400 → 360 → 324: 76 seized, within the link's 20 % (80)
+    assert_eq!(f.env.bucket(&f.x).await.total_lst, 324 * ONE);
+    assert_eq!(f.env.token_balance(&f.svc.destination).await, 76 * ONE);
+    // executed requests still count in their window
+    assert_error(
+        f.env.request_slash(&f.svc, &f.x, 1).await.map(|_| ()),
+        RestakingError::SlashWindowExceeded,
+    );
+    // a new window opens 60 days after the first request
+    f.env
+        .advance_time(restaking::state::ServiceLink::SLASH_WINDOW_SECS)
+        .await;
+    f.env.request_slash(&f.svc, &f.x, 2_000).await.unwrap();
+}
+
+/// Item 4, the expiry: a request not executed within `SLASH_GRACE_SECS` after its veto window
+/// has expired — execution fails `SlashExpired`, it holds nothing and its reservation lapses.
+#[tokio::test]
+async fn expired_request_holds_nothing() {
+    let mut f = fixture().await;
+    let request = f.env.request_slash(&f.svc, &f.x, 2_000).await.unwrap();
+    let expires = f.env.state::<SlashRequest>(&request).await.expires_ts;
+    f.env.set_time(expires).await;
+    let ix = client::execute_slash(
+        &f.pool.keys,
+        f.x.bucket,
+        request,
+        f.svc.service,
+        f.svc.destination,
+        f.x.operator,
+    );
+    let mut w = f.watched();
+    w.push(request);
+    f.env
+        .fails(&[ix], &[], &w, RestakingError::SlashExpired)
+        .await;
+    // nor vetoed: it already holds and reserves nothing
+    let veto = f.env.veto_ix(&f.x, request).await;
+    let guardian = f.env.guardian.insecure_clone();
+    f.env
+        .fails(&[veto], &[&guardian], &w, RestakingError::SlashExpired)
+        .await;
+    // the bucket takes delegations again and the link's budget is free
+    assert_eq!(f.env.bucket(&f.x).await.live_slashes(expires), 0);
+    f.env.request_slash(&f.svc, &f.x, 2_000).await.unwrap();
+}
+
+/// Item 5. Cancelling an undelegation is a delegation: with delegations paused, or the operator
+/// inactive, `cancel_withdrawal` of Alice's 60 fails (`DelegationsPaused`, `OperatorInactive`)
+/// and changes nothing; the LST stays queued and completes to idle at maturity.
+#[tokio::test]
+async fn cancel_undelegation_obeys_delegation_rules() {
+    let mut f = fixture().await;
+    let ticket = f
+        .env
+        .undelegate(&f.pool, &f.alice, &f.x, 60 * ONE)
+        .await
+        .unwrap();
+    let position = f.pool.keys.position(&f.alice.key());
+    let mut w = f.watched();
+    w.extend([
+        ticket,
+        position,
+        client::delegation_pda(&position, &f.x.bucket),
+    ]);
+    let cancel = |f: &Fixture| {
+        client::cancel_ticket(
+            f.alice.key(),
+            &f.pool.keys,
+            ticket,
+            Some(f.x.bucket),
+            Some(f.x.operator),
+        )
+    };
+    let guardian = f.env.guardian.insecure_clone();
+    f.env
+        .ok(
+            &[client::set_pause(guardian.pubkey(), PAUSE_DELEGATIONS)],
+            &[&guardian],
+        )
+        .await;
+    let ix = cancel(&f);
+    f.env
+        .fails(&[ix], &[&f.alice.kp], &w, RestakingError::DelegationsPaused)
+        .await;
+    let admin = f.env.admin.insecure_clone();
+    f.env
+        .ok(&[client::set_pause(admin.pubkey(), 0)], &[&admin])
+        .await;
+    let op = f.x.kp.insecure_clone();
+    let args = client::UpdateOperatorArgs {
+        commission_bps: None,
+        metadata_uri: None,
+        active: Some(false),
+    };
+    f.env
+        .ok(&[client::update_operator(op.pubkey(), args)], &[&op])
+        .await;
+    let ix = cancel(&f);
+    f.env
+        .fails(&[ix], &[&f.alice.kp], &w, RestakingError::OperatorInactive)
+        .await;
+    assert_eq!(f.env.bucket(&f.x).await.queued_lst, 60 * ONE);
+    f.env.advance_time(WITHDRAWAL_DELAY).await;
+    f.env
+        .complete_undelegation(&f.pool, &f.alice, &f.x, ticket)
+        .await
+        .unwrap();
+    assert_eq!(f.env.position(&f.pool, &f.alice).await.idle_lst, 60 * ONE);
+}
+
+/// Item 6. Entry rate 1.5: Dave delegates 1 base unit (principal 1) and Erin 9, both undelegate
+/// into the same cohort, and a 20 % slash cuts it. Dave's ticket returns 0 LST and 1 unit of
+/// principal: his position holds nothing and closes (the principal leaves the pool's total);
+/// `request_withdrawal(1)` still fails `InsufficientIdle`.
+#[tokio::test]
+async fn position_with_principal_but_no_lst_closes() {
+    let mut env = Env::new().await;
+    let pool = env.stake_pool_lst(MintKind::Spl, 3 * ONE, 2 * ONE).await;
+    let x = env.operator(&pool, 1_000).await;
+    let svc = env.service(&pool, &x, 2_000).await;
+    let dave = env.user(&pool, 1).await;
+    let erin = env.user(&pool, 9).await;
+    for (user, amount) in [(&dave, 1), (&erin, 9)] {
+        env.deposit(&pool, user, amount).await.unwrap();
+        env.delegate(&pool, user, &x, amount).await.unwrap();
+    }
+    let dave_ticket = env.undelegate(&pool, &dave, &x, 1).await.unwrap();
+    env.undelegate(&pool, &erin, &x, 9).await.unwrap();
+    let request = env.request_slash(&svc, &x, 2_000).await.unwrap();
+    env.advance_time(VETO_SECS).await;
+    env.execute_slash(&pool, &svc, &x, request).await.unwrap();
+    env.advance_time(WITHDRAWAL_DELAY).await;
+    env.complete_undelegation(&pool, &dave, &x, dave_ticket)
+        .await
+        .unwrap();
+    let p = env.position(&pool, &dave).await;
+    assert_eq!((p.idle_lst, p.idle_principal), (0, 1));
+    assert_error(
+        env.request_withdrawal(&pool, &dave, 1).await.map(|_| ()),
+        RestakingError::InsufficientIdle,
+    );
+    env.ok(
+        &[client::close_delegation(dave.key(), &pool.keys, x.bucket)],
+        &[&dave.kp],
+    )
+    .await;
+    let principal = env.pool(&pool).await.total_principal;
+    env.ok(
+        &[client::close_position(dave.key(), &pool.keys)],
+        &[&dave.kp],
+    )
+    .await;
+    assert!(!env.exists(&pool.keys.position(&dave.key())).await);
+    assert_eq!(env.pool(&pool).await.total_principal, principal - 1);
+}
+
+/// Item 6, the dust delegation. Dave delegates 1 base unit beside Alice's and Bob's 400; a 20 %
+/// slash leaves his one share worth 0.8 units, i.e. 0 LST. He undelegates it whole (a part
+/// that small would fail `ZeroShares`), completes and closes his delegation and position
+/// without topping anything up.
+#[tokio::test]
+async fn dust_delegation_closes_without_top_up() {
+    let mut f = fixture().await;
+    let dave = f.env.user(&f.pool, 1).await;
+    f.env.deposit(&f.pool, &dave, 1).await.unwrap();
+    f.env.delegate(&f.pool, &dave, &f.x, 1).await.unwrap();
+    f.slash(2_000).await;
+    assert_eq!(f.env.delegated_lst(&f.pool, &dave, &f.x).await, 0);
+    let ticket = f.env.undelegate(&f.pool, &dave, &f.x, 1).await.unwrap();
+    f.env.advance_time(WITHDRAWAL_DELAY).await;
+    f.env
+        .complete_undelegation(&f.pool, &dave, &f.x, ticket)
+        .await
+        .unwrap();
+    f.env
+        .ok(
+            &[client::close_delegation(
+                dave.key(),
+                &f.pool.keys,
+                f.x.bucket,
+            )],
+            &[&dave.kp],
+        )
+        .await;
+    f.env
+        .ok(
+            &[client::close_position(dave.key(), &f.pool.keys)],
+            &[&dave.kp],
+        )
+        .await;
+    assert!(!f.env.exists(&f.pool.keys.position(&dave.key())).await);
+    f.assert_vault_covers().await;
+}
+
+/// Another bucket's undelegation queue never stands in for this one's (`WrongQueue`).
+#[tokio::test]
+async fn attack_substituted_queue() {
+    let mut f = fixture().await;
+    let y = f.env.operator(&f.pool, 1_000).await;
+    let position = f.pool.keys.position(&f.alice.key());
+    let mut ix = client::undelegate(f.alice.key(), &f.pool.keys, f.x.bucket, 0, ONE, None);
+    swap_account(
+        &mut ix,
+        client::queue_pda(&f.x.bucket),
+        client::queue_pda(&y.bucket),
+    );
+    let mut w = f.watched();
+    w.extend([
+        position,
+        client::delegation_pda(&position, &f.x.bucket),
+        client::ticket_pda(&position, 0),
+        client::queue_pda(&f.x.bucket),
+        client::queue_pda(&y.bucket),
+    ]);
+    f.env
+        .fails(&[ix], &[&f.alice.kp], &w, RestakingError::WrongQueue)
+        .await;
 }

@@ -163,8 +163,8 @@ async fn get_position_value_invalid_accounts() {
     );
 }
 
-/// Another position's delegation or ticket, or an `Undelegate` ticket whose bucket was not
-/// passed, is refused.
+/// Another position's delegation or ticket, or an `Undelegate` ticket with another bucket's
+/// queue, is refused.
 #[tokio::test]
 async fn get_position_value_foreign_records() {
     let (mut env, pool, x, alice, stream) = setup().await;
@@ -193,9 +193,15 @@ async fn get_position_value_foreign_records() {
         RestakingError::WrongTicket,
     );
 
+    // an `Undelegate` ticket with another bucket's queue
+    let y = env.operator(&pool, 500).await;
     let queued = env.undelegate(&pool, &alice, &x, ONE).await.unwrap();
     let mut ix = client::get_position_value(alice.key(), &pool.keys);
     ix.accounts.push(AccountMeta::new_readonly(queued, false));
+    ix.accounts.push(AccountMeta::new_readonly(
+        client::queue_pda(&y.bucket),
+        false,
+    ));
     assert_view_error(
         env.simulate_return(&[ix], &[]).await,
         RestakingError::WrongDelegation,

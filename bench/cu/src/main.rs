@@ -31,7 +31,7 @@ use restaking::instructions::{AddPoolArgs, InitializeConfigArgs};
 use restaking::rate_source::fixtures::stake_pool_account_data;
 use restaking::state::{
     Config, Delegation, Operator, OperatorPool, Pool, Position, RateSource, RewardIndex, Service,
-    ServiceLink, SlashRequest, WithdrawalTicket,
+    ServiceLink, SlashRequest, UndelegationQueue, WithdrawalTicket,
 };
 use solana_account::Account;
 use solana_keypair::Keypair;
@@ -785,6 +785,10 @@ impl Run {
             ("WithdrawalTicket", r.data_len(&withdrawal_ticket)),
             ("Operator", r.data_len(&op_a.operator)),
             ("OperatorPool", r.data_len(&op_a.bucket)),
+            (
+                "UndelegationQueue",
+                r.data_len(&client::queue_pda(&op_a.bucket)),
+            ),
             ("RewardIndex", r.data_len(&streams[0].reward_index)),
             ("Service", r.data_len(&service)),
             (
@@ -803,6 +807,7 @@ impl Run {
                 "WithdrawalTicket" => WithdrawalTicket::SPACE,
                 "Operator" => Operator::SPACE,
                 "OperatorPool" => OperatorPool::SPACE,
+                "UndelegationQueue" => UndelegationQueue::SPACE,
                 "RewardIndex" => RewardIndex::SPACE,
                 "Service" => Service::SPACE,
                 "ServiceLink" => ServiceLink::SPACE,
@@ -854,7 +859,7 @@ impl Run {
         r.advance(2 * DAY + 1);
         r.measure(
             "execute_slash",
-            client::execute_slash(&keys, op_a.bucket, request, service, seized),
+            client::execute_slash(&keys, op_a.bucket, request, service, seized, op_a.operator),
             &[],
         );
         r

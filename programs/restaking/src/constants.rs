@@ -26,6 +26,33 @@ pub const MAX_PROTOCOL_FEE_BPS: u16 = 5_000;
 #[constant]
 pub const MAX_WITHDRAWAL_DELAY_SECS: i64 = 60 * 24 * 60 * 60;
 
+/// Width of an undelegation cohort: `Undelegate` tickets are grouped by the day they unlock
+/// (cohort key `ceil(unlock_ts / COHORT_SECS)`). A slash request requested at `R` cuts only the
+/// cohorts that start at or after `R`, so a ticket that matured before a request is never cut
+/// by it, and a ticket maturing less than `COHORT_SECS` after it escapes it (the escape bound).
+#[constant]
+pub const COHORT_SECS: i64 = 24 * 60 * 60;
+
+/// Cohorts an `UndelegationQueue` holds at once (one per unlock day, a ring). Unmatured cohorts
+/// span at most `MAX_WITHDRAWAL_DELAY_SECS / COHORT_SECS + 1` = 61 days; a day's slot is reused
+/// 128 days later, once the cohort it held is empty. (Not exported: the IDL has no `usize`; the
+/// IDL's `UndelegationQueue` type gives the length.)
+pub const QUEUE_COHORTS: usize = 128;
+
+/// How long after its veto window a slash request may still be executed; after that it has
+/// expired and holds nothing. A request holds tickets for at most `slash_veto_secs +
+/// SLASH_GRACE_SECS` after it was made, so no exit waits longer than that past maturity.
+#[constant]
+pub const SLASH_GRACE_SECS: i64 = 24 * 60 * 60;
+
+/// Pending-slash slots of a bucket, one per first cohort cut (see `OperatorPool::pending`).
+pub const PENDING_SLASH_SLOTS: usize = 8;
+
+/// Longest veto window the config accepts: live requests must fit the pending-slash ring
+/// (`slash_veto_secs + SLASH_GRACE_SECS ≤ (PENDING_SLASH_SLOTS − 1) × COHORT_SECS`).
+#[constant]
+pub const MAX_SLASH_VETO_SECS: i64 = 6 * 24 * 60 * 60;
+
 /// Most withdrawal tickets one position may have open at once.
 #[constant]
 pub const MAX_OPEN_TICKETS: u16 = 64;
@@ -57,3 +84,13 @@ pub const SPL_STAKE_POOL_PROGRAM_ID: Pubkey =
     pubkey!("SPoo1Ku8WFXoNDMHPsrGSTSG1Y47rzgn41SLUNakuHy");
 /// Program id of the Marinade liquid-staking program.
 pub const MARINADE_PROGRAM_ID: Pubkey = pubkey!("MarBmsSgKXdrN1egZf5sqe1TMai9K1rChYNDJgjq7aD");
+
+// The pending-slash ring holds every live request's first cohort, and the queue ring every
+// cohort that can still hold an unmatured or held ticket, with room to spare.
+#[allow(clippy::arithmetic_side_effects)]
+const _: () = {
+    assert!(
+        MAX_SLASH_VETO_SECS + SLASH_GRACE_SECS <= (PENDING_SLASH_SLOTS as i64 - 1) * COHORT_SECS
+    );
+    assert!((QUEUE_COHORTS as i64) > 2 * (MAX_WITHDRAWAL_DELAY_SECS / COHORT_SECS + 2));
+};

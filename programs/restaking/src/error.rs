@@ -154,6 +154,18 @@ pub enum RestakingError {
     VetoWindowOpen,
     #[msg("Token account is not the service's destination for this LST")]
     InvalidSlashDestination,
+    /// The request's execution window (veto window + `SLASH_GRACE_SECS`) has passed.
+    #[msg("Slash request has expired")]
+    SlashExpired,
+    /// The link's maximum per withdrawal-delay window, pending and executed requests counted.
+    #[msg("Slash exceeds what the link allows in this window")]
+    SlashWindowExceeded,
+    /// The undelegation queue is not the one of this bucket.
+    #[msg("Undelegation queue does not belong to this bucket")]
+    WrongQueue,
+    /// The queue slot of this unlock day still holds a cohort 128 days older.
+    #[msg("An undelegation from 128 days earlier is still uncompleted; retry tomorrow")]
+    CohortSlotBusy,
 
     // --- positions and tickets -------------------------------------------------------------
     #[msg("Position still holds LST, yield, tickets or delegations")]

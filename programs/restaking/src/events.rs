@@ -532,6 +532,12 @@ pub struct SlashRequestedEvent {
     pub evidence_hash: [u8; 32],
     /// First moment `execute_slash` may run (request + the veto window).
     pub executable_ts: i64,
+    /// End of the execution window: the request expires then.
+    pub expires_ts: i64,
+    /// The link's slash window after the request: bps executed in it.
+    pub window_executed_bps: u16,
+    /// The link's slash window after the request: bps still pending in it (this one included).
+    pub window_pending_bps: u16,
 }
 
 /// `veto_slash`: the guardian vetoed a slash.

@@ -106,7 +106,7 @@ pub mod restaking {
         register_service::handler(ctx, slasher, destination, metadata_uri)
     }
 
-    /// Opts the operator into a service, with the most one slash request may take.
+    /// Opts the operator into a service, with the most it may take per request and per window.
     pub fn link_service(ctx: Context<LinkService>, max_slash_bps: u16) -> Result<()> {
         link_service::handler(ctx, max_slash_bps)
     }
@@ -116,7 +116,7 @@ pub mod restaking {
         unlink_service::handler(ctx)
     }
 
-    /// A linked service's slasher requests a slash of an operator bucket.
+    /// A linked service's slasher requests a slash of an operator bucket (within the link's window).
     pub fn request_slash(
         ctx: Context<RequestSlash>,
         bps: u16,
@@ -130,7 +130,7 @@ pub mod restaking {
         veto_slash::handler(ctx)
     }
 
-    /// Executes a pending slash after its veto window (anyone).
+    /// Executes a pending slash after its veto window, before it expires (anyone).
     pub fn execute_slash(ctx: Context<ExecuteSlash>) -> Result<()> {
         execute_slash::handler(ctx)
     }
@@ -150,7 +150,8 @@ pub mod restaking {
         delegate::handler(ctx, amount)
     }
 
-    /// Queues bucket shares to return to idle after the pool's delay (slashable until then).
+    /// Queues bucket shares to return to idle after the pool's delay (slashable until then);
+    /// never refused for a pending slash.
     pub fn undelegate(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
         undelegate::handler(ctx, shares)
     }

@@ -112,6 +112,22 @@ pub fn init_account<'info, T: AccountSerialize>(
     value.try_serialize(&mut writer)
 }
 
+/// Writes the discriminator and header of a freshly created, zeroed `UndelegationQueue`
+/// (every cohort starts empty).
+pub fn write_queue_header(account: &AccountInfo, operator_pool: Pubkey, bump: u8) -> Result<()> {
+    use crate::state::UndelegationQueue;
+    let mut data = account.try_borrow_mut_data()?;
+    let disc = UndelegationQueue::DISCRIMINATOR;
+    let (head, body) = data.split_at_mut(disc.len());
+    head.copy_from_slice(disc);
+    let queue: &mut UndelegationQueue =
+        bytemuck::try_from_bytes_mut(body).map_err(|_| ErrorCode::AccountDidNotDeserialize)?;
+    queue.operator_pool = operator_pool;
+    queue.bump = bump;
+    queue.version = crate::constants::ACCOUNT_VERSION;
+    Ok(())
+}
+
 /// Creates a token account of `mint` at a PDA, owned by `authority`, sized for the mint's
 /// Token-2022 extensions.
 pub fn init_token_account<'info>(

@@ -59,7 +59,9 @@ impl Config {
             RestakingError::InvalidWithdrawalDelay
         );
         require!(
-            self.slash_veto_secs >= 0 && self.slash_veto_secs < self.min_withdrawal_delay_secs,
+            self.slash_veto_secs >= 0
+                && self.slash_veto_secs < self.min_withdrawal_delay_secs
+                && self.slash_veto_secs <= crate::constants::MAX_SLASH_VETO_SECS,
             RestakingError::VetoWindowTooLong
         );
         require_keys_neq!(

@@ -7,6 +7,7 @@ pub mod pool;
 pub mod position;
 pub mod reward_index;
 pub mod service;
+pub mod undelegation_queue;
 pub mod withdrawal_ticket;
 
 pub use config::*;
@@ -17,6 +18,7 @@ pub use pool::*;
 pub use position::*;
 pub use reward_index::*;
 pub use service::*;
+pub use undelegation_queue::*;
 pub use withdrawal_ticket::*;
 
 #[cfg(test)]
@@ -30,14 +32,15 @@ mod tests {
         assert_eq!(Config::SPACE, 227);
         assert_eq!(Pool::SPACE, 331);
         assert_eq!(Operator::SPACE, 191);
-        assert_eq!(OperatorPool::SPACE, 364);
+        assert_eq!(OperatorPool::SPACE, 467);
         assert_eq!(Delegation::SPACE, 220);
         assert_eq!(RewardIndex::SPACE, 296);
         assert_eq!(Service::SPACE, 238);
-        assert_eq!(ServiceLink::SPACE, 108);
+        assert_eq!(ServiceLink::SPACE, 128);
         assert_eq!(SlashRequest::SPACE, 165);
         assert_eq!(Position::SPACE, 174);
         assert_eq!(WithdrawalTicket::SPACE, 139);
+        assert_eq!(UndelegationQueue::SPACE, 4_208);
         const _: () = assert!(Position::SPACE <= 200);
         const _: () = assert!(WithdrawalTicket::SPACE <= 160);
         const _: () = assert!(Delegation::SPACE <= 240);

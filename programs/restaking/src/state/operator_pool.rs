@@ -1,8 +1,9 @@
 //! `OperatorPool`: an operator's stake bucket in one pool, and its share arithmetic.
-use crate::constants::MAX_REWARD_MINTS;
+use crate::constants::{MAX_REWARD_MINTS, PENDING_SLASH_SLOTS};
+use crate::error::RestakingError;
 use crate::math::{
-    assets_for_shares, index_increment, shares_for_lst, strippable_yield, value_of_lst_floor,
-    SafeMath, BASE_ACC_SCALE,
+    assets_for_shares, bps_cut, index_increment, shares_for_lst, strippable_yield,
+    value_of_lst_floor, SafeMath, BASE_ACC_SCALE,
 };
 use anchor_lang::prelude::*;
 
@@ -10,8 +11,9 @@ use anchor_lang::prelude::*;
 ///
 /// Active shares hold `total_lst` LST backing `total_principal` value; every active share holds
 /// the same LST and principal. Harvesting strips the LST above the principal into the
-/// base-yield index. Undelegating moves shares into the queue (`queued_*`), which earns
-/// nothing but stays slashable until its tickets mature.
+/// base-yield index. Undelegating moves shares into the bucket's `UndelegationQueue` (cohorts
+/// by unlock day; `queued_*` are its totals), which earns nothing but stays slashable until
+/// its tickets mature.
 ///
 /// Bucket LST only moves through delegate / undelegate / harvest / slash, never by a token
 /// transfer, so the LST-per-share ratio starts at 1 and only falls (harvest, slash) or creeps up
@@ -33,7 +35,8 @@ pub struct OperatorPool {
     pub base_acc_per_share: u128,
     /// Stripped base yield not yet paid to delegations.
     pub unclaimed_base_yield: u64,
-    /// Shares of the `Undelegate` tickets still in the bucket.
+    /// Σ over the queue's cohorts of their shares, LST and principal (the `Undelegate`
+    /// tickets still in the bucket). Cohort shares are per cohort: `queued_shares` is a count.
     pub queued_shares: u64,
     /// LST of those tickets (still in the bucket, still slashable).
     pub queued_lst: u64,
@@ -43,11 +46,10 @@ pub struct OperatorPool {
     pub reward_mints: [Pubkey; MAX_REWARD_MINTS],
     /// Streams in use: the first `reward_mint_count` slots of `reward_mints`.
     pub reward_mint_count: u8,
-    /// Slash requests awaiting execution or veto; while non-zero, shares cannot leave.
-    pub pending_slashes: u8,
-    /// Request time of the oldest pending slash (0 when none): `Undelegate` tickets that
-    /// matured by then may still complete — they were no longer slashable when it came.
-    pub pending_slash_since: i64,
+    /// Live slash requests (not executed, vetoed or expired), grouped by the first cohort they
+    /// cut, a ring indexed by `cut_key % PENDING_SLASH_SLOTS`. While one is live the bucket
+    /// takes no delegations, and tickets of the cohorts it cuts wait for it.
+    pub pending: [PendingSlashes; PENDING_SLASH_SLOTS],
     /// Nonce of the next slash request (its seed).
     pub slash_nonce: u64,
     /// Open `Delegation` accounts of the bucket.
@@ -58,6 +60,25 @@ pub struct OperatorPool {
     pub version: u8,
     /// Zeroed space for future fields, so they need no realloc.
     pub reserved: [u8; 64],
+}
+
+/// Live slash requests of a bucket that cut from the same cohort on.
+#[derive(
+    AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace,
+)]
+pub struct PendingSlashes {
+    /// First cohort these requests cut (`math::cut_key` of their request time).
+    pub cut_key: u32,
+    /// Requests not yet executed or vetoed.
+    pub count: u16,
+    /// When the last of them expires; after it they hold nothing even if never closed.
+    pub expires_ts: i64,
+}
+
+impl PendingSlashes {
+    pub fn is_live(&self, now: i64) -> bool {
+        self.count > 0 && now < self.expires_ts
+    }
 }
 
 /// What a share change moved.
@@ -138,87 +159,71 @@ impl OperatorPool {
         })
     }
 
-    /// Queues `lst` and `principal` for an `Undelegate` ticket; returns the queue shares.
-    pub fn enqueue(&mut self, lst: u64, principal: u64) -> Result<u64> {
-        if self.queued_shares == 0 {
-            self.queued_lst = 0;
-            self.queued_principal = 0;
+    /// Cuts the active LST and principal by `bps` (each cut rounded down, so holders keep the
+    /// remainder); returns `(seized_lst, principal_cut)`. O(1): every share shrinks alike.
+    pub fn slash_active(&mut self, bps: u16) -> Result<(u64, u64)> {
+        let lst = bps_cut(self.total_lst, bps)?;
+        let principal = bps_cut(self.total_principal, bps)?;
+        self.total_lst = self.total_lst.safe_sub(lst)?;
+        self.total_principal = self.total_principal.safe_sub(principal)?;
+        Ok((lst, principal))
+    }
+
+    /// Whether a live slash request is pending: the bucket then takes no delegation.
+    pub fn has_pending_slash(&self, now: i64) -> bool {
+        self.pending.iter().any(|p| p.is_live(now))
+    }
+
+    /// Whether a ticket of cohort `cohort` may leave the queue now: no live request cuts it.
+    /// Only requests made before the whole cohort had matured do, so a matured ticket waits at
+    /// most `slash_veto_secs + SLASH_GRACE_SECS` past its maturity, whatever a slasher does.
+    pub fn ticket_may_leave(&self, cohort: u32, now: i64) -> bool {
+        !self
+            .pending
+            .iter()
+            .any(|p| p.is_live(now) && p.cut_key <= cohort)
+    }
+
+    fn pending_slot(&mut self, cut_key: u32) -> Result<&mut PendingSlashes> {
+        let i = usize::try_from(cut_key).map_err(|_| RestakingError::MathOverflow)?
+            % PENDING_SLASH_SLOTS;
+        self.pending
+            .get_mut(i)
+            .ok_or_else(|| RestakingError::MathOverflow.into())
+    }
+
+    /// Records a new live request cutting from `cut_key`, expiring at `expires_ts`.
+    pub fn open_slash(&mut self, cut_key: u32, expires_ts: i64, now: i64) -> Result<()> {
+        let p = self.pending_slot(cut_key)?;
+        if p.cut_key != cut_key {
+            // Live requests span fewer cut keys than the ring has slots (config bound).
+            require!(!p.is_live(now), RestakingError::MathOverflow);
+            *p = PendingSlashes {
+                cut_key,
+                ..PendingSlashes::default()
+            };
         }
-        let shares = shares_for_lst(lst, self.queued_shares, self.queued_lst)?;
-        self.queued_shares = self.queued_shares.safe_add(shares)?;
-        self.queued_lst = self.queued_lst.safe_add(lst)?;
-        self.queued_principal = self.queued_principal.safe_add(principal)?;
-        Ok(shares)
-    }
-
-    /// Releases `shares` of the queue: their LST and principal, cut by any slash since.
-    pub fn dequeue(&mut self, shares: u64) -> Result<Moved> {
-        let lst = assets_for_shares(shares, self.queued_shares, self.queued_lst)?;
-        let principal = assets_for_shares(shares, self.queued_shares, self.queued_principal)?;
-        self.queued_shares = self.queued_shares.safe_sub(shares)?;
-        self.queued_lst = self.queued_lst.safe_sub(lst)?;
-        self.queued_principal = self.queued_principal.safe_sub(principal)?;
-        Ok(Moved {
-            shares,
-            lst,
-            principal,
-        })
-    }
-
-    /// Cuts active and queued LST and principal by `bps` (each cut rounded down, so holders
-    /// keep the remainder); returns `(seized_active_lst, seized_queued_lst, principal_cut)`.
-    /// O(1): every share and every queued ticket shrinks by the same factor.
-    pub fn slash(&mut self, bps: u16) -> Result<(u64, u64, u64)> {
-        let cut = |v: u64| -> Result<u64> {
-            crate::math::to_u64(
-                u128::from(v)
-                    .safe_mul(u128::from(bps))?
-                    .safe_div(u128::from(crate::constants::BPS_DENOMINATOR))?,
-            )
-        };
-        let active = cut(self.total_lst)?;
-        let queued = cut(self.queued_lst)?;
-        let active_principal = cut(self.total_principal)?;
-        let queued_principal = cut(self.queued_principal)?;
-        self.total_lst = self.total_lst.safe_sub(active)?;
-        self.queued_lst = self.queued_lst.safe_sub(queued)?;
-        self.total_principal = self.total_principal.safe_sub(active_principal)?;
-        self.queued_principal = self.queued_principal.safe_sub(queued_principal)?;
-        Ok((active, queued, active_principal.safe_add(queued_principal)?))
-    }
-
-    pub fn has_pending_slash(&self) -> bool {
-        self.pending_slashes > 0
-    }
-
-    /// Whether a ticket unlocking at `unlock_ts` may leave the queue now.
-    pub fn ticket_may_leave(&self, unlock_ts: i64) -> bool {
-        !self.has_pending_slash() || unlock_ts <= self.pending_slash_since
-    }
-
-    /// Records a new pending slash requested at `now`.
-    pub fn open_slash(&mut self, now: i64) -> Result<()> {
-        if self.pending_slashes == 0 {
-            self.pending_slash_since = now;
-        }
-        self.pending_slashes = self
-            .pending_slashes
-            .checked_add(1)
-            .ok_or(crate::error::RestakingError::MathOverflow)?;
+        p.count = p.count.checked_add(1).ok_or(RestakingError::MathOverflow)?;
+        p.expires_ts = p.expires_ts.max(expires_ts);
         Ok(())
     }
 
-    /// Records a pending slash executed or vetoed. With others still pending, the oldest
-    /// request time is kept (a conservative cut-off: never later than the true oldest).
-    pub fn close_slash(&mut self) -> Result<()> {
-        self.pending_slashes = self
-            .pending_slashes
-            .checked_sub(1)
-            .ok_or(crate::error::RestakingError::MathOverflow)?;
-        if self.pending_slashes == 0 {
-            self.pending_slash_since = 0;
+    /// Records a request cutting from `cut_key` executed or vetoed.
+    pub fn close_slash(&mut self, cut_key: u32) -> Result<()> {
+        let p = self.pending_slot(cut_key)?;
+        if p.cut_key == cut_key {
+            p.count = p.count.saturating_sub(1);
         }
         Ok(())
+    }
+
+    /// Live requests now (for views and tests).
+    pub fn live_slashes(&self, now: i64) -> u32 {
+        self.pending
+            .iter()
+            .filter(|p| p.is_live(now))
+            .map(|p| u32::from(p.count))
+            .sum()
     }
 }
 
@@ -242,8 +247,7 @@ mod tests {
             queued_principal: 0,
             reward_mints: [Pubkey::default(); MAX_REWARD_MINTS],
             reward_mint_count: 0,
-            pending_slashes: 0,
-            pending_slash_since: 0,
+            pending: [PendingSlashes::default(); PENDING_SLASH_SLOTS],
             slash_nonce: 0,
             delegation_count: 0,
             bump: 0,
@@ -290,13 +294,28 @@ mod tests {
     }
 
     #[test]
-    fn queue_round_trip() {
+    fn pending_slashes_hold_only_the_cohorts_they_cut() {
         let mut b = bucket();
-        b.add_active(100, 100, RATE_SCALE).unwrap();
-        let out = b.remove_active(40).unwrap();
-        let q = b.enqueue(out.lst, out.principal).unwrap();
-        let back = b.dequeue(q).unwrap();
-        assert_eq!((back.lst, back.principal), (40, 40));
-        assert_eq!((b.queued_shares, b.queued_lst), (0, 0));
+        b.open_slash(10, 1_000, 0).unwrap(); // cuts cohorts 10 and later
+        b.open_slash(12, 1_200, 0).unwrap();
+        assert!(b.has_pending_slash(999));
+        assert!(b.ticket_may_leave(9, 0));
+        assert!(!b.ticket_may_leave(10, 0));
+        // the older request vetoed: nothing stale is left behind (issue 10 item 2)
+        b.close_slash(10).unwrap();
+        assert!(b.ticket_may_leave(11, 0));
+        assert!(!b.ticket_may_leave(12, 0));
+        // expired: holds nothing even if never closed
+        assert!(b.ticket_may_leave(12, 1_200));
+        assert!(!b.has_pending_slash(1_200));
+        assert_eq!(b.live_slashes(0), 1);
+        // a slot of an expired key is reused
+        b.open_slash(
+            12 + u32::try_from(PENDING_SLASH_SLOTS).unwrap(),
+            3_000,
+            2_000,
+        )
+        .unwrap();
+        assert_eq!(b.live_slashes(2_000), 1);
     }
 }

@@ -2,7 +2,16 @@
 use crate::constants::{BPS_DENOMINATOR, MAX_WITHDRAWAL_DELAY_SECS};
 use crate::error::RestakingError;
 use crate::math::SafeMath;
-use crate::state::{Config, Moved, OperatorPool, Position};
+use crate::state::{Config, Dust, Moved, OperatorPool, Position, UndelegationQueue};
+
+/// An undelegation: `shares` of a bucket's active shares into cohort `cohort` of its queue;
+/// `whole` says they are all the delegation has.
+#[derive(Clone, Copy, Debug)]
+pub struct Exit {
+    pub cohort: u32,
+    pub shares: u64,
+    pub whole: bool,
+}
 use anchor_lang::prelude::*;
 
 /// Where a pool's rate comes from (SPEC §3).
@@ -183,67 +192,114 @@ impl Pool {
         Ok(moved)
     }
 
-    /// Moves `shares` of `bucket`'s active shares into its queue; returns what left the active
-    /// shares and the queue shares minted for the ticket.
+    /// Moves `exit.shares` of `bucket`'s active shares into cohort `exit.cohort` of its queue;
+    /// returns what left the active shares and the cohort shares minted for the ticket. With
+    /// `exit.whole` (all the delegation has) shares worth no LST may still leave (their ticket
+    /// queues nothing), so a dust delegation can always be closed.
     pub fn move_bucket_to_queue(
         &mut self,
         bucket: &mut OperatorPool,
-        shares: u64,
+        queue: &mut UndelegationQueue,
+        exit: Exit,
     ) -> Result<(Moved, u64)> {
+        let Exit {
+            cohort,
+            shares,
+            whole,
+        } = exit;
         let out = bucket.remove_active(shares)?;
         self.total_bucket_lst = self.total_bucket_lst.safe_sub(out.lst)?;
         if out.lst == 0 {
-            // Shares a slash left worth nothing (the bucket holds no LST at all) still leave,
-            // so the delegation can close: their ticket queues nothing, and what principal they
-            // carried goes with them. Elsewhere a share too small to redeem is refused.
-            require!(bucket.total_lst == 0, RestakingError::ZeroShares);
+            // Shares worth nothing (a slash emptied the bucket, or a dust delegation) still
+            // leave as a whole, so the delegation can close: their ticket queues nothing and
+            // what principal they carried goes with them. A part too small to redeem is refused.
+            require!(whole || bucket.total_lst == 0, RestakingError::ZeroShares);
             self.total_principal = self.total_principal.safe_sub(out.principal)?;
             return Ok((out, 0));
         }
-        if bucket.queued_shares == 0 {
-            self.total_queued_lst = self.total_queued_lst.safe_sub(bucket.queued_lst)?;
-            self.total_principal = self.total_principal.safe_sub(bucket.queued_principal)?;
-        }
-        let queue_shares = bucket.enqueue(out.lst, out.principal)?;
+        let (queue_shares, dropped) = queue.enqueue(cohort, out.lst, out.principal)?;
         require!(queue_shares > 0, RestakingError::ZeroShares);
+        self.drop_queue_dust(bucket, dropped)?;
+        bucket.queued_shares = bucket.queued_shares.safe_add(queue_shares)?;
+        bucket.queued_lst = bucket.queued_lst.safe_add(out.lst)?;
+        bucket.queued_principal = bucket.queued_principal.safe_add(out.principal)?;
         self.total_queued_lst = self.total_queued_lst.safe_add(out.lst)?;
         Ok((out, queue_shares))
     }
 
-    /// Releases `queue_shares` of `bucket`'s queue into `position`'s idle holding.
-    pub fn move_queue_to_idle(
+    /// Rounding dust an emptied cohort left behind belongs to no ticket: drop it from the
+    /// totals (the LST stays in the vault as surplus).
+    fn drop_queue_dust(&mut self, bucket: &mut OperatorPool, dust: Dust) -> Result<()> {
+        bucket.queued_lst = bucket.queued_lst.safe_sub(dust.lst)?;
+        bucket.queued_principal = bucket.queued_principal.safe_sub(dust.principal)?;
+        self.total_queued_lst = self.total_queued_lst.safe_sub(dust.lst)?;
+        self.total_principal = self.total_principal.safe_sub(dust.principal)?;
+        Ok(())
+    }
+
+    /// Takes `queue_shares` of cohort `cohort` out of `bucket`'s queue (totals included).
+    pub fn take_from_queue(
         &mut self,
-        position: &mut Position,
         bucket: &mut OperatorPool,
+        queue: &mut UndelegationQueue,
+        cohort: u32,
         queue_shares: u64,
     ) -> Result<Moved> {
-        let back = bucket.dequeue(queue_shares)?;
-        position.add_idle(back.lst, back.principal)?;
+        let back = queue.dequeue(cohort, queue_shares)?;
+        bucket.queued_shares = bucket.queued_shares.safe_sub(back.shares)?;
+        bucket.queued_lst = bucket.queued_lst.safe_sub(back.lst)?;
+        bucket.queued_principal = bucket.queued_principal.safe_sub(back.principal)?;
         self.total_queued_lst = self.total_queued_lst.safe_sub(back.lst)?;
-        self.total_idle_lst = self.total_idle_lst.safe_add(back.lst)?;
         Ok(back)
     }
 
-    /// Returns `queue_shares` of `bucket`'s queue to its active shares (a cancelled
+    /// Releases what `take_from_queue` took into `position`'s idle holding.
+    pub fn queue_to_idle(&mut self, position: &mut Position, back: Moved) -> Result<()> {
+        position.add_idle(back.lst, back.principal)?;
+        self.total_idle_lst = self.total_idle_lst.safe_add(back.lst)?;
+        Ok(())
+    }
+
+    /// Returns what `take_from_queue` took to `bucket`'s active shares (a cancelled
     /// undelegation); returns what the bucket minted.
-    pub fn move_queue_to_bucket(
+    pub fn queue_to_bucket(
         &mut self,
         bucket: &mut OperatorPool,
-        queue_shares: u64,
+        back: Moved,
         rate: u128,
     ) -> Result<Moved> {
-        let back = bucket.dequeue(queue_shares)?;
         self.forfeit_active_dust(bucket)?;
         let moved = bucket.add_active(back.lst, back.principal, rate)?;
         require!(moved.shares > 0, RestakingError::ZeroShares);
         require!(moved.principal > 0, RestakingError::ZeroValue);
-        self.total_queued_lst = self.total_queued_lst.safe_sub(back.lst)?;
         self.total_bucket_lst = self.total_bucket_lst.safe_add(back.lst)?;
         self.total_principal = self
             .total_principal
             .safe_sub(back.principal)?
             .safe_add(moved.principal)?;
         Ok(moved)
+    }
+
+    /// Cuts `bucket`'s active shares and its queue's cohorts from `cut_key` on by `bps`, and
+    /// moves the pool totals with them; returns `(seized_active_lst, seized_queued_lst)`.
+    pub fn slash_bucket(
+        &mut self,
+        bucket: &mut OperatorPool,
+        queue: &mut UndelegationQueue,
+        cut_key: u32,
+        bps: u16,
+    ) -> Result<(u64, u64)> {
+        let (active, active_principal) = bucket.slash_active(bps)?;
+        let queued = queue.slash_from(cut_key, bps)?;
+        bucket.queued_lst = bucket.queued_lst.safe_sub(queued.lst)?;
+        bucket.queued_principal = bucket.queued_principal.safe_sub(queued.principal)?;
+        self.total_bucket_lst = self.total_bucket_lst.safe_sub(active)?;
+        self.total_queued_lst = self.total_queued_lst.safe_sub(queued.lst)?;
+        self.total_principal = self
+            .total_principal
+            .safe_sub(active_principal)?
+            .safe_sub(queued.principal)?;
+        Ok((active, queued.lst))
     }
 
     /// An empty bucket's leftover rounding dust belongs to no share: drop it from the totals

@@ -102,9 +102,11 @@ impl Position {
         core::mem::take(&mut self.unclaimed_yield)
     }
 
+    /// Whether the position holds nothing: no LST (idle, yield, tickets, delegations). Principal
+    /// left without LST (a slash took the LST it was booked against) is no holding and does
+    /// not keep the position open; `close_position` drops it from the pool's total.
     pub fn is_empty(&self) -> bool {
         self.idle_lst == 0
-            && self.idle_principal == 0
             && self.unclaimed_yield == 0
             && self.open_tickets == 0
             && self.open_delegations == 0
@@ -142,6 +144,12 @@ mod tests {
         assert_eq!(p.remove_idle(50).unwrap(), 100);
         assert_eq!(p.take_yield(), 50);
         assert!(p.is_empty());
+    }
+
+    #[test]
+    fn principal_without_lst_is_empty() {
+        assert!(position(0, 1).is_empty());
+        assert!(!position(1, 0).is_empty());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `Service`, `ServiceLink` and `SlashRequest`: what operators secure, and how it punishes them.
 use crate::constants::MAX_WITHDRAWAL_DELAY_SECS;
+use crate::error::RestakingError;
 use anchor_lang::prelude::*;
 
 /// A service (AVS). PDA `["service", authority]`.
@@ -37,7 +38,8 @@ pub struct ServiceLink {
     pub service: Pubkey,
     /// The operator that opted in.
     pub operator: Pubkey,
-    /// Largest slash one request may take, in basis points.
+    /// Most the service may take per withdrawal-delay window, in basis points: one request,
+    /// or several stacked (pending and executed ones summed, additively).
     pub max_slash_bps: u16,
     /// Unix time of the link.
     pub linked_ts: i64,
@@ -47,6 +49,15 @@ pub struct ServiceLink {
     pub bump: u8,
     /// Layout version (`ACCOUNT_VERSION`) the account was written with.
     pub version: u8,
+    /// Start of the current slash window (0 before the first request).
+    pub window_start_ts: i64,
+    /// Bps of the requests of the current window that were executed.
+    pub window_executed_bps: u16,
+    /// Bps of the requests of the current window still pending (released by veto, moved to
+    /// `window_executed_bps` by execution, void after `window_pending_expires_ts`).
+    pub window_pending_bps: u16,
+    /// When the last pending request of the window expires.
+    pub window_pending_expires_ts: i64,
     /// Zeroed space for future fields, so they need no realloc.
     pub reserved: [u8; 16],
 }
@@ -58,9 +69,59 @@ impl ServiceLink {
     /// An unlink takes effect after the longest withdrawal delay any pool may have, so an
     /// operator cannot leave a service faster than its stakers' stake can leave the operator.
     pub const UNLINK_DELAY_SECS: i64 = MAX_WITHDRAWAL_DELAY_SECS;
+    /// Length of a slash window: the longest withdrawal delay any pool may have, so every
+    /// bucket's withdrawal-delay window lies within one or two of them. One budget per link,
+    /// across the operator's buckets (stricter than one per bucket).
+    pub const SLASH_WINDOW_SECS: i64 = MAX_WITHDRAWAL_DELAY_SECS;
 
     pub fn is_linked(&self, now: i64) -> bool {
         self.unlink_effective_ts == 0 || now < self.unlink_effective_ts
+    }
+
+    /// Bps still reserved by pending requests of the current window.
+    pub fn pending_bps(&self, now: i64) -> u16 {
+        if now < self.window_pending_expires_ts {
+            self.window_pending_bps
+        } else {
+            0
+        }
+    }
+
+    /// Reserves `bps` for a request made at `now` expiring at `expires_ts`. A new window of
+    /// [`Self::SLASH_WINDOW_SECS`] starts once the current one is over and holds no pending
+    /// request. Fails `SlashWindowExceeded` if the window's
+    /// executed and pending bps plus `bps` exceed `max_slash_bps` (additive: ten 10 % requests
+    /// reserve 100 %, more than the actual compounded 65 %, so the bound is conservative).
+    pub fn reserve(&mut self, bps: u16, now: i64, expires_ts: i64) -> Result<()> {
+        let pending = self.pending_bps(now);
+        let window_end = self.window_start_ts.saturating_add(Self::SLASH_WINDOW_SECS);
+        if self.window_start_ts == 0 || (now >= window_end && pending == 0) {
+            self.window_start_ts = now;
+            self.window_executed_bps = 0;
+        }
+        let taken = u32::from(self.window_executed_bps)
+            .saturating_add(u32::from(pending))
+            .saturating_add(u32::from(bps));
+        require!(
+            taken <= u32::from(self.max_slash_bps),
+            RestakingError::SlashWindowExceeded
+        );
+        self.window_pending_bps = pending.saturating_add(bps);
+        self.window_pending_expires_ts = self.window_pending_expires_ts.max(expires_ts);
+        Ok(())
+    }
+
+    /// Settles the reservation of a live request made at `requested_ts` (`executed` or
+    /// vetoed; an expired one is neither). A live request is always of the current window: a
+    /// window only ends once no request of it is pending.
+    pub fn settle(&mut self, bps: u16, requested_ts: i64, executed: bool) {
+        if requested_ts < self.window_start_ts {
+            return;
+        }
+        self.window_pending_bps = self.window_pending_bps.saturating_sub(bps);
+        if executed {
+            self.window_executed_bps = self.window_executed_bps.saturating_add(bps);
+        }
     }
 }
 
@@ -103,12 +164,72 @@ pub struct SlashRequest {
     pub bump: u8,
     /// Layout version (`ACCOUNT_VERSION`) the account was written with.
     pub version: u8,
+    /// End of the execution window (`executable_ts + SLASH_GRACE_SECS`): from then on the
+    /// request has expired — it cannot be executed and holds nothing.
+    pub expires_ts: i64,
     /// Zeroed space for future fields, so they need no realloc.
-    pub reserved: [u8; 16],
+    pub reserved: [u8; 8],
 }
 
 impl SlashRequest {
     pub const SEED: &'static [u8] = b"slash";
     /// Account size: discriminator + fields (reserved bytes included).
     pub const SPACE: usize = Self::DISCRIMINATOR.len() + Self::INIT_SPACE;
+
+    /// First cohort of the bucket's queue this request cuts.
+    pub fn cut_key(&self) -> Result<u32> {
+        crate::math::cut_key(self.requested_ts)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+
+    fn link(max_slash_bps: u16) -> ServiceLink {
+        ServiceLink {
+            service: Pubkey::default(),
+            operator: Pubkey::default(),
+            max_slash_bps,
+            linked_ts: 0,
+            unlink_effective_ts: 0,
+            bump: 0,
+            version: 1,
+            window_start_ts: 0,
+            window_executed_bps: 0,
+            window_pending_bps: 0,
+            window_pending_expires_ts: 0,
+            reserved: [0; 16],
+        }
+    }
+
+    #[test]
+    fn stacked_requests_reserve_up_to_the_max() {
+        let mut l = link(2_000);
+        l.reserve(1_000, 10, 100).unwrap();
+        l.reserve(1_000, 10, 100).unwrap();
+        assert_eq!(
+            l.reserve(1, 10, 100).unwrap_err(),
+            RestakingError::SlashWindowExceeded.into()
+        );
+        l.settle(1_000, 10, false); // vetoed: released
+        l.reserve(1_000, 20, 110).unwrap();
+        l.settle(1_000, 10, true);
+        l.settle(1_000, 20, true);
+        assert_eq!((l.window_executed_bps, l.pending_bps(30)), (2_000, 0));
+        assert!(l.reserve(1, 30, 120).is_err());
+        // a new window once the current one is over and nothing is pending
+        l.reserve(2_000, 10 + ServiceLink::SLASH_WINDOW_SECS, 10)
+            .unwrap();
+    }
+
+    #[test]
+    fn expired_reservations_lapse() {
+        let mut l = link(1_000);
+        l.reserve(1_000, 10, 100).unwrap();
+        assert!(l.reserve(1, 99, 200).is_err());
+        l.reserve(1_000, 100, 200).unwrap();
+        assert_eq!(l.pending_bps(150), 1_000);
+    }
 }

@@ -39,8 +39,11 @@ pub struct WithdrawalTicket {
     pub bump: u8,
     /// Layout version (`ACCOUNT_VERSION`) the account was written with.
     pub version: u8,
+    /// Cohort of an `Undelegate` ticket in its bucket's queue (`math::cohort_key(unlock_ts)`);
+    /// `shares` are that cohort's shares. 0 for `Withdraw`.
+    pub cohort: u32,
     /// Zeroed space for future fields, so they need no realloc.
-    pub reserved: [u8; 16],
+    pub reserved: [u8; 12],
 }
 
 impl WithdrawalTicket {

@@ -1,9 +1,11 @@
-//! `open_operator_pool`: the operator opens its stake bucket in one pool.
+//! `open_operator_pool`: the operator opens its stake bucket in one pool, with the bucket's
+//! undelegation queue.
+use crate::constants::PENDING_SLASH_SLOTS;
 use crate::constants::{ACCOUNT_VERSION, MAX_REWARD_MINTS};
 use crate::error::RestakingError;
 use crate::events::OperatorPoolOpenedEvent;
-use crate::pda::init_account;
-use crate::state::{Operator, OperatorPool, Pool};
+use crate::pda::{create_account, init_account, write_queue_header};
+use crate::state::{Operator, OperatorPool, PendingSlashes, Pool, UndelegationQueue};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -25,6 +27,14 @@ pub struct OpenOperatorPool<'info> {
         bump,
     )]
     pub operator_pool: UncheckedAccount<'info>,
+    /// The bucket's `UndelegationQueue` (its queue cohorts), created by this instruction.
+    /// CHECK: seeds checked here; created with `pda::create_account` (robust to pre-funding).
+    #[account(
+        mut,
+        seeds = [UndelegationQueue::SEED, operator_pool.key().as_ref()],
+        bump,
+    )]
+    pub queue: UncheckedAccount<'info>,
     /// The system program.
     pub system_program: Program<'info, System>,
 }
@@ -60,8 +70,7 @@ pub fn handler(ctx: Context<OpenOperatorPool>) -> Result<()> {
             queued_principal: 0,
             reward_mints: [Pubkey::default(); MAX_REWARD_MINTS],
             reward_mint_count: 0,
-            pending_slashes: 0,
-            pending_slash_since: 0,
+            pending: [PendingSlashes::default(); PENDING_SLASH_SLOTS],
             slash_nonce: 0,
             delegation_count: 0,
             bump: ctx.bumps.operator_pool,
@@ -69,6 +78,17 @@ pub fn handler(ctx: Context<OpenOperatorPool>) -> Result<()> {
             reserved: [0; 64],
         },
     )?;
+    let bucket = ctx.accounts.operator_pool.key();
+    let queue = ctx.accounts.queue.to_account_info();
+    create_account(
+        &ctx.accounts.authority.to_account_info(),
+        &queue,
+        &ctx.accounts.system_program.to_account_info(),
+        &crate::ID,
+        UndelegationQueue::SPACE,
+        &[UndelegationQueue::SEED, bucket.as_ref(), &[ctx.bumps.queue]],
+    )?;
+    write_queue_header(&queue, bucket, ctx.bumps.queue)?;
     let event = OperatorPoolOpenedEvent {
         operator_pool: ctx.accounts.operator_pool.key(),
         operator: operator.key(),

@@ -1,12 +1,18 @@
-//! `execute_slash`: after the veto window, anyone executes a pending slash. The bucket is
-//! harvested first (yield already earned is not slashed), then its active LST and principal and
-//! its undelegation queue are cut by the same factor and the seized LST goes to the service's
-//! destination. O(1): no iteration over delegators or tickets.
+//! `execute_slash`: after the veto window and before the request expires (`SLASH_GRACE_SECS`
+//! later), anyone executes a pending slash. The bucket is harvested first (yield already earned
+//! is not slashed), then its active LST and principal and the cohorts of its undelegation queue
+//! that had not started to mature when the request was made are cut by the same factor, and the
+//! seized LST goes to the service's destination. Tickets matured before the request are never
+//! cut, completed or not. No iteration over delegators or tickets: the loop is over the queue's
+//! live cohorts, at most `(withdrawal delay + veto + grace) / COHORT_SECS + 2` (10 for a 7-day
+//! pool, 68 at the 60-day maximum).
 use crate::error::RestakingError;
 use crate::events::SlashExecutedEvent;
 use crate::math::SafeMath;
 use crate::rate_source::refresh_rate;
-use crate::state::{OperatorPool, Pool, Service, SlashRequest, SlashStatus};
+use crate::state::{
+    OperatorPool, Pool, Service, ServiceLink, SlashRequest, SlashStatus, UndelegationQueue,
+};
 use crate::token::transfer_from_vault;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{TokenAccount, TokenInterface};
@@ -35,6 +41,16 @@ pub struct ExecuteSlash<'info> {
     pub slash_request: Box<Account<'info, SlashRequest>>,
     /// The requesting service (names the destination owner).
     pub service: Box<Account<'info, Service>>,
+    /// The operator's link to the service: its slash window records the execution.
+    #[account(
+        mut,
+        has_one = service @ RestakingError::ServiceNotLinked,
+        constraint = service_link.operator == operator_pool.operator @ RestakingError::ServiceNotLinked,
+    )]
+    pub service_link: Box<Account<'info, ServiceLink>>,
+    /// The bucket's undelegation queue.
+    #[account(mut)]
+    pub queue: AccountLoader<'info, UndelegationQueue>,
     /// The pool's LST mint (`has_one` on `pool`).
     /// CHECK: `transfer_checked` checks it and `lst_decimals` against both token accounts.
     pub lst_mint: UncheckedAccount<'info>,
@@ -63,6 +79,10 @@ pub fn handler(ctx: Context<ExecuteSlash>) -> Result<()> {
         clock.unix_timestamp >= accounts.slash_request.executable_ts,
         RestakingError::VetoWindowOpen
     );
+    require!(
+        clock.unix_timestamp < accounts.slash_request.expires_ts,
+        RestakingError::SlashExpired
+    );
     let pool = &mut accounts.pool;
     let bucket = &mut accounts.operator_pool;
     let request = &mut accounts.slash_request;
@@ -71,11 +91,20 @@ pub fn handler(ctx: Context<ExecuteSlash>) -> Result<()> {
     let rate = refresh_rate(pool, source.as_ref(), &clock)?;
     pool.harvest_bucket(bucket, rate)?;
 
-    let (active, queued, principal_cut) = bucket.slash(request.bps)?;
-    pool.total_bucket_lst = pool.total_bucket_lst.safe_sub(active)?;
-    pool.total_queued_lst = pool.total_queued_lst.safe_sub(queued)?;
-    pool.total_principal = pool.total_principal.safe_sub(principal_cut)?;
-    bucket.close_slash()?;
+    let cut_key = request.cut_key()?;
+    let (active, queued) = {
+        let mut queue = accounts.queue.load_mut()?;
+        require_keys_eq!(
+            queue.operator_pool,
+            bucket.key(),
+            RestakingError::WrongQueue
+        );
+        pool.slash_bucket(bucket, &mut queue, cut_key, request.bps)?
+    };
+    bucket.close_slash(cut_key)?;
+    accounts
+        .service_link
+        .settle(request.bps, request.requested_ts, true);
     request.status = SlashStatus::Executed;
     request.seized_active_lst = active;
     request.seized_queued_lst = queued;

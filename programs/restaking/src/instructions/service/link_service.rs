@@ -1,5 +1,6 @@
 //! `link_service(max_slash_bps)`: the operator opts into a service, accepting slashes of up to
-//! `max_slash_bps` per request on all its buckets. Linking again while linked may raise the
+//! `max_slash_bps` per request and per window (`ServiceLink::SLASH_WINDOW_SECS`, requests
+//! summed) on all its buckets. Linking again while linked may raise the
 //! maximum (and cancels a pending unlink) but never lower it — that would be an instant
 //! unlink; once an unlink has taken effect, linking starts afresh.
 use crate::constants::{ACCOUNT_VERSION, BPS_DENOMINATOR};
@@ -42,7 +43,7 @@ pub fn handler(ctx: Context<LinkService>, max_slash_bps: u16) -> Result<()> {
     let info = ctx.accounts.service_link.to_account_info();
     let service = ctx.accounts.service.key();
     let operator = ctx.accounts.operator.key();
-    let link = ServiceLink {
+    let mut link = ServiceLink {
         service,
         operator,
         max_slash_bps,
@@ -50,6 +51,10 @@ pub fn handler(ctx: Context<LinkService>, max_slash_bps: u16) -> Result<()> {
         unlink_effective_ts: 0,
         bump: ctx.bumps.service_link,
         version: ACCOUNT_VERSION,
+        window_start_ts: 0,
+        window_executed_bps: 0,
+        window_pending_bps: 0,
+        window_pending_expires_ts: 0,
         reserved: [0; 16],
     };
     if *info.owner == crate::ID {
@@ -60,6 +65,11 @@ pub fn handler(ctx: Context<LinkService>, max_slash_bps: u16) -> Result<()> {
                 RestakingError::LinkCannotLoosen
             );
         }
+        // Linking again keeps the slash window: what the service took still counts.
+        link.window_start_ts = existing.window_start_ts;
+        link.window_executed_bps = existing.window_executed_bps;
+        link.window_pending_bps = existing.window_pending_bps;
+        link.window_pending_expires_ts = existing.window_pending_expires_ts;
         store(&info, &link)?;
     } else {
         init_account(

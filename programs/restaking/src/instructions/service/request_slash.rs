@@ -1,11 +1,14 @@
 //! `request_slash(bps, evidence_hash)`: a linked service's slasher asks to slash an operator's
-//! bucket. From now until the request is executed or vetoed, the bucket takes no delegations,
-//! opens no undelegation tickets, and its tickets neither cancel nor complete — except those
-//! that had already matured when the request came (they were no longer slashable).
-use crate::constants::ACCOUNT_VERSION;
+//! bucket. What one service may take from the operator — this request plus its other pending
+//! and executed requests of the current window (`ServiceLink::SLASH_WINDOW_SECS`, the longest
+//! withdrawal delay) — is bounded by the link's `max_slash_bps` (additively). Until the request is executed, vetoed or expired, the bucket
+//! takes no delegations (nor cancelled undelegations), and the `Undelegate` tickets it will cut
+//! — those of cohorts starting at or after now — wait; undelegating stays open (the queue is
+//! cut with the bucket), and tickets matured before now leave freely.
+use crate::constants::{ACCOUNT_VERSION, SLASH_GRACE_SECS};
 use crate::error::RestakingError;
 use crate::events::SlashRequestedEvent;
-use crate::math::SafeMath;
+use crate::math::{cut_key, SafeMath};
 use crate::pda::init_account;
 use crate::state::{Config, OperatorPool, Service, ServiceLink, SlashRequest, SlashStatus};
 use anchor_lang::prelude::*;
@@ -23,6 +26,7 @@ pub struct RequestSlash<'info> {
     pub service: Box<Account<'info, Service>>,
     /// The link of the bucket's operator to the service (caps the slash).
     #[account(
+        mut,
         has_one = service @ RestakingError::ServiceNotLinked,
         constraint = service_link.operator == operator_pool.operator @ RestakingError::ServiceNotLinked,
     )]
@@ -49,19 +53,23 @@ pub struct RequestSlash<'info> {
 
 pub fn handler(ctx: Context<RequestSlash>, bps: u16, evidence_hash: [u8; 32]) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let link = &ctx.accounts.service_link;
+    let link = &mut ctx.accounts.service_link;
     require!(link.is_linked(now), RestakingError::ServiceNotLinked);
     require!(
         bps > 0 && bps <= link.max_slash_bps,
         RestakingError::SlashTooLarge
     );
-    let bucket = &mut ctx.accounts.operator_pool;
-    let nonce = bucket.slash_nonce;
-    bucket.slash_nonce = nonce.safe_add(1)?;
-    bucket.open_slash(now)?;
     let executable_ts = now
         .checked_add(ctx.accounts.config.slash_veto_secs)
         .ok_or(RestakingError::MathOverflow)?;
+    let expires_ts = executable_ts
+        .checked_add(SLASH_GRACE_SECS)
+        .ok_or(RestakingError::MathOverflow)?;
+    link.reserve(bps, now, expires_ts)?;
+    let bucket = &mut ctx.accounts.operator_pool;
+    let nonce = bucket.slash_nonce;
+    bucket.slash_nonce = nonce.safe_add(1)?;
+    bucket.open_slash(cut_key(now)?, expires_ts, now)?;
     let service = ctx.accounts.service.key();
     let bucket_key = bucket.key();
     init_account(
@@ -89,7 +97,8 @@ pub fn handler(ctx: Context<RequestSlash>, bps: u16, evidence_hash: [u8; 32]) ->
             seized_queued_lst: 0,
             bump: ctx.bumps.slash_request,
             version: ACCOUNT_VERSION,
-            reserved: [0; 16],
+            expires_ts,
+            reserved: [0; 8],
         },
     )?;
     let event = SlashRequestedEvent {
@@ -99,6 +108,9 @@ pub fn handler(ctx: Context<RequestSlash>, bps: u16, evidence_hash: [u8; 32]) ->
         bps,
         evidence_hash,
         executable_ts,
+        expires_ts,
+        window_executed_bps: ctx.accounts.service_link.window_executed_bps,
+        window_pending_bps: ctx.accounts.service_link.window_pending_bps,
     };
     emit_cpi!(event);
     Ok(())

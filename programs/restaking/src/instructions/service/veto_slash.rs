@@ -1,7 +1,9 @@
-//! `veto_slash`: the guardian cancels a pending slash request; nothing moves.
+//! `veto_slash`: the guardian cancels a pending slash request; nothing moves. The request
+//! stops holding tickets and releases its reservation of the link's slash window. An expired
+//! request needs no veto (`SlashExpired`): it already holds nothing and reserves nothing.
 use crate::error::RestakingError;
 use crate::events::SlashVetoedEvent;
-use crate::state::{Config, OperatorPool, SlashRequest, SlashStatus};
+use crate::state::{Config, OperatorPool, ServiceLink, SlashRequest, SlashStatus};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -22,12 +24,27 @@ pub struct VetoSlash<'info> {
         constraint = slash_request.status == SlashStatus::Pending @ RestakingError::SlashNotPending,
     )]
     pub slash_request: Account<'info, SlashRequest>,
+    /// The operator's link to the request's service: the veto releases its reservation.
+    #[account(
+        mut,
+        constraint = service_link.service == slash_request.service @ RestakingError::ServiceNotLinked,
+        constraint = service_link.operator == operator_pool.operator @ RestakingError::ServiceNotLinked,
+    )]
+    pub service_link: Account<'info, ServiceLink>,
 }
 
 pub fn handler(ctx: Context<VetoSlash>) -> Result<()> {
-    ctx.accounts.slash_request.status = SlashStatus::Vetoed;
+    let request = &mut ctx.accounts.slash_request;
+    require!(
+        Clock::get()?.unix_timestamp < request.expires_ts,
+        RestakingError::SlashExpired
+    );
+    request.status = SlashStatus::Vetoed;
     let bucket = &mut ctx.accounts.operator_pool;
-    bucket.close_slash()?;
+    bucket.close_slash(request.cut_key()?)?;
+    ctx.accounts
+        .service_link
+        .settle(request.bps, request.requested_ts, false);
     let event = SlashVetoedEvent {
         slash_request: ctx.accounts.slash_request.key(),
         operator_pool: bucket.key(),

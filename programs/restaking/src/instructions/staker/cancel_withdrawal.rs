@@ -1,15 +1,23 @@
 //! `cancel_withdrawal`: undoes a ticket and closes it. A `Withdraw` ticket's LST returns to
 //! the idle holding, re-valued at the fresh rate (it earned nothing while queued); an
 //! `Undelegate` ticket's LST returns from the bucket's queue to its active shares (pass
-//! `operator_pool` and `delegation`, and as remaining accounts every `RewardIndex` of the
-//! bucket in slot order). Not while a slash is pending on that bucket.
+//! `operator_pool`, `delegation`, `queue` and `operator`, and as remaining accounts every
+//! `RewardIndex` of the bucket in slot order). That is a delegation, under a delegation's
+//! rules: not while delegations are paused, the operator is inactive, a slash is pending on
+//! the bucket or the bucket is depleted — the ticket then stays queued, unchanged, and can
+//! still complete when it matures.
+use crate::constants::PAUSE_DELEGATIONS;
 use crate::error::RestakingError;
 use crate::events::WithdrawalCancelledEvent;
+use crate::instructions::staker::complete_withdrawal::load_queue;
 use crate::instructions::staker::complete_withdrawal::undelegation_accounts;
 use crate::math::{value_of_lst_floor, SafeMath};
 use crate::rate_source::refresh_rate;
 use crate::reward_streams::{load_indexes, settle_all};
-use crate::state::{Delegation, OperatorPool, Pool, Position, TicketKind, WithdrawalTicket};
+use crate::state::{
+    Config, Delegation, Operator, OperatorPool, Pool, Position, TicketKind, UndelegationQueue,
+    WithdrawalTicket,
+};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -44,6 +52,13 @@ pub struct CancelWithdrawal<'info> {
     /// The position's delegation to that bucket (`Undelegate` tickets only).
     #[account(mut, dup)]
     pub delegation: Option<Box<Account<'info, Delegation>>>,
+    /// The bucket's undelegation queue (`Undelegate` tickets only).
+    #[account(mut)]
+    pub queue: Option<AccountLoader<'info, UndelegationQueue>>,
+    /// The config, for its pause flags (`Undelegate` tickets only).
+    pub config: Option<Box<Account<'info, Config>>>,
+    /// The bucket's operator, for its status (`Undelegate` tickets only).
+    pub operator: Option<Box<Account<'info, Operator>>>,
 }
 
 pub fn handler(ctx: Context<CancelWithdrawal>) -> Result<()> {
@@ -76,7 +91,29 @@ pub fn handler(ctx: Context<CancelWithdrawal>) -> Result<()> {
                 &mut accounts.operator_pool,
                 &mut accounts.delegation,
             )?;
-            require!(!bucket.has_pending_slash(), RestakingError::SlashPending);
+            // Re-entering the bucket is a delegation: the same rules as `delegate`.
+            let config = accounts
+                .config
+                .as_deref()
+                .ok_or(RestakingError::WrongDelegation)?;
+            let operator = accounts
+                .operator
+                .as_deref()
+                .ok_or(RestakingError::WrongDelegation)?;
+            require_keys_eq!(
+                operator.key(),
+                bucket.operator,
+                RestakingError::WrongDelegation
+            );
+            require!(
+                !config.is_paused(PAUSE_DELEGATIONS),
+                RestakingError::DelegationsPaused
+            );
+            require!(operator.active, RestakingError::OperatorInactive);
+            require!(
+                !bucket.has_pending_slash(clock.unix_timestamp),
+                RestakingError::SlashPending
+            );
             pool.harvest_bucket(bucket, rate)?;
             let indexes = load_indexes(
                 bucket,
@@ -85,7 +122,9 @@ pub fn handler(ctx: Context<CancelWithdrawal>) -> Result<()> {
                 clock.unix_timestamp,
             )?;
             settle_all(delegation, bucket, &indexes)?;
-            let moved = pool.move_queue_to_bucket(bucket, ticket.shares, rate)?;
+            let mut queue = load_queue(&accounts.queue, &ticket.operator_pool)?;
+            let back = pool.take_from_queue(bucket, &mut queue, ticket.cohort, ticket.shares)?;
+            let moved = pool.queue_to_bucket(bucket, back, rate)?;
             delegation.shares = delegation.shares.safe_add(moved.shares)?;
             delegation.open_undelegations = delegation
                 .open_undelegations

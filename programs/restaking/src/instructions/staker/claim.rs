@@ -1,6 +1,7 @@
 //! `claim`: settles the position's yield in one instruction (SPEC §3 "Claim"). Never paused,
-//! and never blocked by a stale rate: earned yield and rewards are paid; only new stripping
-//! waits for a fresh rate.
+//! and never blocked by the pool's own rate source being stale or unusable (e.g. a stake pool
+//! reporting a supply of 0): earned yield and rewards are paid; only new stripping waits for a
+//! usable rate. A wrong source account (address, owner, mint) still fails.
 //!
 //! Base-yield leg, paid in the LST with one transfer: the idle holding is stripped at the fresh
 //! rate, and — when `operator_pool` and `delegation` are passed — the bucket is harvested and
@@ -75,12 +76,13 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
     let pool = &mut accounts.pool;
     let position = &mut accounts.position;
 
-    // A stale rate only stops new stripping: yield already stripped (and every reward) is
-    // earned and is paid regardless. A wrong or malformed source still fails.
+    // A stale or unusable rate only stops new stripping: yield already stripped (and every
+    // reward) is earned and is paid regardless. A wrong source account still fails: its
+    // address, owner and mint are checked before its data is read.
     let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
     let fresh_rate = match refresh_rate(pool, source.as_ref(), &clock) {
         Ok(rate) => Some(rate),
-        Err(e) if e == RestakingError::StaleRate.into() => None,
+        Err(e) if is_unusable_rate(&e) => None,
         Err(e) => return Err(e),
     };
     if let Some(rate) = fresh_rate {
@@ -153,4 +155,16 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
     };
     emit_cpi!(event);
     Ok(())
+}
+
+/// Errors of the pool's own source that only mean "no usable rate now": stale, unreadable or
+/// reporting an impossible rate (zero supply, zero or out-of-range price).
+fn is_unusable_rate(e: &Error) -> bool {
+    [
+        RestakingError::StaleRate,
+        RestakingError::InvalidRate,
+        RestakingError::MalformedRateSource,
+    ]
+    .into_iter()
+    .any(|u| *e == u.into())
 }

@@ -1,4 +1,6 @@
-//! `close_position`: closes an empty position and returns its rent to the owner.
+//! `close_position`: closes a position that holds no LST and returns its rent to the owner.
+//! Principal left without LST (a slash cut the LST it was booked against to nothing) does not
+//! block it: it is dropped from the pool's total principal.
 use crate::error::RestakingError;
 use crate::events::PositionClosedEvent;
 use crate::math::SafeMath;
@@ -28,6 +30,9 @@ pub struct ClosePosition<'info> {
 pub fn handler(ctx: Context<ClosePosition>) -> Result<()> {
     let pool = &mut ctx.accounts.pool;
     pool.position_count = pool.position_count.safe_sub(1)?;
+    pool.total_principal = pool
+        .total_principal
+        .safe_sub(ctx.accounts.position.idle_principal)?;
     emit_cpi!(PositionClosedEvent {
         pool: pool.key(),
         position: ctx.accounts.position.key(),

@@ -1,14 +1,18 @@
 //! `complete_withdrawal`: settles a matured ticket and closes it (rent back to the owner).
 //! A `Withdraw` ticket pays its LST to the owner's token account; an `Undelegate` ticket
 //! returns its LST — cut by any slash since it was opened — from the bucket's queue to the
-//! position's idle holding (pass `operator_pool` and `delegation` for it; the token accounts
-//! are then unused). Never paused: exits cannot be trapped. While a slash is pending on the
-//! bucket, its `Undelegate` tickets that had not matured when it was requested wait, so a
-//! pending slash cannot be escaped; tickets matured before the request leave freely.
+//! position's idle holding (pass `operator_pool`, `delegation` and `queue` for it; the token
+//! accounts are then unused). Never paused: exits cannot be trapped. An `Undelegate` ticket
+//! waits only for a live slash request that will cut its cohort — one made before the cohort
+//! started to mature — so a pending slash cannot be escaped, tickets matured before a request
+//! leave freely, and no ticket waits more than `slash_veto_secs + SLASH_GRACE_SECS` past its
+//! maturity, whatever a slasher does.
 use crate::error::RestakingError;
 use crate::events::WithdrawalCompletedEvent;
 use crate::math::SafeMath;
-use crate::state::{Delegation, OperatorPool, Pool, Position, TicketKind, WithdrawalTicket};
+use crate::state::{
+    Delegation, OperatorPool, Pool, Position, TicketKind, UndelegationQueue, WithdrawalTicket,
+};
 use crate::token::transfer_from_vault;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{TokenAccount, TokenInterface};
@@ -62,6 +66,9 @@ pub struct CompleteWithdrawal<'info> {
     /// The position's delegation to that bucket (`Undelegate` tickets only).
     #[account(mut, dup)]
     pub delegation: Option<Box<Account<'info, Delegation>>>,
+    /// The bucket's undelegation queue (`Undelegate` tickets only).
+    #[account(mut)]
+    pub queue: Option<AccountLoader<'info, UndelegationQueue>>,
 }
 
 impl CompleteWithdrawal<'_> {
@@ -104,10 +111,12 @@ pub fn handler(ctx: Context<CompleteWithdrawal>) -> Result<()> {
                 &mut accounts.delegation,
             )?;
             require!(
-                bucket.ticket_may_leave(ticket.unlock_ts),
+                bucket.ticket_may_leave(ticket.cohort, Clock::get()?.unix_timestamp),
                 RestakingError::SlashPending
             );
-            let back = pool.move_queue_to_idle(position, bucket, ticket.shares)?;
+            let mut queue = load_queue(&accounts.queue, &ticket.operator_pool)?;
+            let back = pool.take_from_queue(bucket, &mut queue, ticket.cohort, ticket.shares)?;
+            pool.queue_to_idle(position, back)?;
             delegation.open_undelegations = delegation
                 .open_undelegations
                 .checked_sub(1)
@@ -126,6 +135,19 @@ pub fn handler(ctx: Context<CompleteWithdrawal>) -> Result<()> {
     };
     emit_cpi!(event);
     Ok(())
+}
+
+/// The bucket's queue, loaded for writing and checked against the bucket.
+pub fn load_queue<'a>(
+    queue: &'a Option<AccountLoader<UndelegationQueue>>,
+    bucket: &Pubkey,
+) -> Result<core::cell::RefMut<'a, UndelegationQueue>> {
+    let queue = queue
+        .as_ref()
+        .ok_or(RestakingError::WrongQueue)?
+        .load_mut()?;
+    require_keys_eq!(queue.operator_pool, *bucket, RestakingError::WrongQueue);
+    Ok(queue)
 }
 
 /// The bucket and delegation an `Undelegate` ticket belongs to, checked against it.

@@ -66,7 +66,9 @@ impl Delegate<'_> {
         );
         require!(self.operator.active, RestakingError::OperatorInactive);
         require!(
-            !self.operator_pool.has_pending_slash(),
+            !self
+                .operator_pool
+                .has_pending_slash(Clock::get()?.unix_timestamp),
             RestakingError::SlashPending
         );
         Ok(())

@@ -11,8 +11,8 @@
 //! Remaining accounts, any number of groups in any order:
 //! - a delegation: `[delegation, operator_pool, reward_index × operator_pool.reward_mint_count
 //!   (slot order)]`;
-//! - an open ticket of the position: `[withdrawal_ticket]` (an `Undelegate` ticket after the
-//!   group of its delegation).
+//! - an open ticket of the position: `[withdrawal_ticket]`, and for an `Undelegate` ticket
+//!   `[withdrawal_ticket, undelegation_queue]` (its bucket's queue values its cohort).
 //!
 //! The answer fits Solana's 1,024-byte return-data limit for up to [`MAX_VIEW_DELEGATIONS`]
 //! delegations with 4 streams each (`ViewTooLarge` beyond).
@@ -23,7 +23,8 @@ use crate::pda::load;
 use crate::rate_source::refresh_rate;
 use crate::reward_streams::settle_stream;
 use crate::state::{
-    Delegation, OperatorPool, Pool, Position, RewardIndex, TicketKind, WithdrawalTicket,
+    Delegation, OperatorPool, Pool, Position, RewardIndex, TicketKind, UndelegationQueue,
+    WithdrawalTicket,
 };
 use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
@@ -118,7 +119,7 @@ pub fn handler(ctx: Context<GetPositionValue>) -> Result<PositionValue> {
         ..PositionValue::default()
     };
 
-    let mut buckets: Vec<(Pubkey, OperatorPool)> = Vec::new();
+    let mut buckets: Vec<Pubkey> = Vec::new();
     let mut tickets: Vec<Pubkey> = Vec::new();
     let mut rest = ctx.remaining_accounts;
     while let Some((first, tail)) = rest.split_first() {
@@ -145,7 +146,7 @@ pub fn handler(ctx: Context<GetPositionValue>) -> Result<PositionValue> {
             );
             require_keys_eq!(bucket.pool, position.pool, RestakingError::WrongPool);
             require!(
-                buckets.iter().all(|(key, _)| *key != bucket_info.key()),
+                !buckets.contains(&bucket_info.key()),
                 RestakingError::InvalidViewAccount
             );
             let count = usize::from(bucket.reward_mint_count);
@@ -168,7 +169,7 @@ pub fn handler(ctx: Context<GetPositionValue>) -> Result<PositionValue> {
                 view.delegations.len() <= MAX_VIEW_DELEGATIONS,
                 RestakingError::ViewTooLarge
             );
-            buckets.push((bucket_info.key(), bucket));
+            buckets.push(bucket_info.key());
             rest = tail;
         } else if disc == WithdrawalTicket::DISCRIMINATOR {
             let ticket: WithdrawalTicket = load(first)?;
@@ -183,13 +184,21 @@ pub fn handler(ctx: Context<GetPositionValue>) -> Result<PositionValue> {
                     view.withdrawing_lst = view.withdrawing_lst.safe_add(ticket.lst)?;
                 }
                 TicketKind::Undelegate => {
-                    let (_, bucket) = buckets
-                        .iter()
-                        .find(|(key, _)| *key == ticket.operator_pool)
-                        .ok_or(RestakingError::WrongDelegation)?;
-                    let lst =
-                        assets_for_shares(ticket.shares, bucket.queued_shares, bucket.queued_lst)?;
+                    // followed by its bucket's undelegation queue, which values its cohort
+                    let (queue_info, after) = tail
+                        .split_first()
+                        .ok_or(RestakingError::InvalidViewAccount)?;
+                    let queue = AccountLoader::<UndelegationQueue>::try_from(queue_info)?;
+                    let queue = queue.load()?;
+                    require_keys_eq!(
+                        queue.operator_pool,
+                        ticket.operator_pool,
+                        RestakingError::WrongDelegation
+                    );
+                    let lst = queue.lst_of(ticket.cohort, ticket.shares)?;
                     view.queued_lst = view.queued_lst.safe_add(lst)?;
+                    rest = after;
+                    continue;
                 }
             }
             rest = tail;

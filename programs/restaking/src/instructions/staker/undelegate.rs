@@ -1,6 +1,8 @@
 //! `undelegate(shares)`: takes `shares` out of the delegation into an `Undelegate` ticket. The
-//! ticket's LST stays in the bucket's queue — earning nothing, still slashable — until it
-//! matures; `complete_withdrawal` then returns it to the position's idle holding.
+//! ticket's LST stays in the bucket's queue — in the cohort of its unlock day, earning nothing,
+//! still slashable — until it matures; `complete_withdrawal` then returns it to the position's
+//! idle holding. Never refused for a pending slash: the queue is cut with the bucket, so
+//! leaving cannot escape it.
 //!
 //! Remaining accounts: every `RewardIndex` of the bucket, in slot order.
 use crate::error::RestakingError;
@@ -8,10 +10,12 @@ use crate::events::UndelegationRequestedEvent;
 use crate::instructions::staker::request_withdrawal::{
     create_ticket, require_lien_signature, TicketAccounts,
 };
-use crate::math::SafeMath;
+use crate::math::{cohort_key, SafeMath};
 use crate::rate_source::refresh_rate;
 use crate::reward_streams::{load_indexes, settle_all};
-use crate::state::{Delegation, OperatorPool, Pool, Position, TicketKind, WithdrawalTicket};
+use crate::state::{
+    Delegation, Exit, OperatorPool, Pool, Position, TicketKind, UndelegationQueue, WithdrawalTicket,
+};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -42,6 +46,9 @@ pub struct Undelegate<'info> {
         has_one = operator_pool @ RestakingError::WrongDelegation,
     )]
     pub delegation: Box<Account<'info, Delegation>>,
+    /// The bucket's undelegation queue.
+    #[account(mut)]
+    pub queue: AccountLoader<'info, UndelegationQueue>,
     /// The new `Undelegate` ticket, created by this instruction at the position's `ticket_nonce`.
     /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
     #[account(
@@ -69,10 +76,6 @@ impl Undelegate<'_> {
             RestakingError::InsufficientShares
         );
         require_lien_signature(&self.position, self.lien_holder.as_ref())?;
-        require!(
-            !self.operator_pool.has_pending_slash(),
-            RestakingError::SlashPending
-        );
         Ok(())
     }
 }
@@ -97,7 +100,26 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
     )?;
     settle_all(delegation, bucket, &indexes)?;
 
-    let (out, queue_shares) = pool.move_bucket_to_queue(bucket, shares)?;
+    let unlock_ts = clock
+        .unix_timestamp
+        .checked_add(pool.withdrawal_delay_secs)
+        .ok_or(RestakingError::MathOverflow)?;
+    let cohort = cohort_key(unlock_ts)?;
+    let whole = shares == delegation.shares;
+    let (out, queue_shares) = {
+        let mut queue = accounts.queue.load_mut()?;
+        require_keys_eq!(
+            queue.operator_pool,
+            bucket.key(),
+            RestakingError::WrongQueue
+        );
+        let exit = Exit {
+            cohort,
+            shares,
+            whole,
+        };
+        pool.move_bucket_to_queue(bucket, &mut queue, exit)?
+    };
     delegation.shares = delegation.shares.safe_sub(shares)?;
     delegation.open_undelegations = delegation
         .open_undelegations
@@ -119,6 +141,7 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
             lst: out.lst,
             shares: queue_shares,
             principal: out.principal,
+            cohort,
             ..WithdrawalTicket::default()
         },
     )?;
