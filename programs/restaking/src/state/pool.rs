@@ -1,5 +1,5 @@
 //! `Pool`: one accepted LST, its vault, its rate source and its totals.
-use crate::constants::{BPS_DENOMINATOR, MAX_WITHDRAWAL_DELAY_SECS};
+use crate::constants::{BPS_DENOMINATOR, COHORT_SECS, MAX_WITHDRAWAL_DELAY_SECS};
 use crate::error::RestakingError;
 use crate::math::SafeMath;
 use crate::state::{Config, Dust, Moved, OperatorPool, Position, UndelegationQueue};
@@ -116,11 +116,14 @@ impl Pool {
     pub const SEED: &'static [u8] = b"pool";
     pub const VAULT_SEED: &'static [u8] = b"pool_vault";
 
-    /// Checks a withdrawal delay against the config: at least the configured minimum, at most
+    /// Checks a withdrawal delay against the config: at least the configured minimum and one
+    /// cohort width ([`COHORT_SECS`]: a ticket opened while a request is pending then always
+    /// unlocks in a cohort the request cuts, so undelegating never escapes it), at most
     /// [`MAX_WITHDRAWAL_DELAY_SECS`], and longer than the slash veto window.
     pub fn validate_withdrawal_delay(config: &Config, delay_secs: i64) -> Result<()> {
         require!(
             delay_secs >= config.min_withdrawal_delay_secs
+                && delay_secs >= COHORT_SECS
                 && delay_secs <= MAX_WITHDRAWAL_DELAY_SECS,
             RestakingError::InvalidWithdrawalDelay
         );

@@ -11,22 +11,22 @@ use anchor_lang::prelude::*;
 pub struct VetoSlash<'info> {
     pub guardian: Signer<'info>,
     #[account(has_one = guardian @ RestakingError::NotGuardian)]
-    pub config: Account<'info, Config>,
+    pub config: Box<Account<'info, Config>>,
     #[account(mut, dup)]
-    pub operator_pool: Account<'info, OperatorPool>,
+    pub operator_pool: Box<Account<'info, OperatorPool>>,
     #[account(
         mut, dup,
         has_one = operator_pool @ RestakingError::WrongDelegation,
         constraint = slash_request.status == SlashStatus::Pending @ RestakingError::SlashNotPending,
     )]
-    pub slash_request: Account<'info, SlashRequest>,
+    pub slash_request: Box<Account<'info, SlashRequest>>,
     /// The operator's link to the request's service: the veto releases its reservation.
     #[account(
         mut,
         constraint = service_link.service == slash_request.service @ RestakingError::ServiceNotLinked,
         constraint = service_link.operator == operator_pool.operator @ RestakingError::ServiceNotLinked,
     )]
-    pub service_link: Account<'info, ServiceLink>,
+    pub service_link: Box<Account<'info, ServiceLink>>,
 }
 
 pub fn handler(ctx: Context<VetoSlash>) -> Result<()> {
