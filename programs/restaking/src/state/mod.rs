@@ -32,7 +32,7 @@ mod tests {
         assert_eq!(Config::SPACE, 227);
         assert_eq!(Pool::SPACE, 331);
         assert_eq!(Operator::SPACE, 191);
-        assert_eq!(OperatorPool::SPACE, 467);
+        assert_eq!(OperatorPool::SPACE, 483);
         assert_eq!(Delegation::SPACE, 220);
         assert_eq!(RewardIndex::SPACE, 260);
         assert_eq!(Service::SPACE, 238);
