@@ -36,7 +36,7 @@ mod tests {
         assert_eq!(Delegation::SPACE, 220);
         assert_eq!(RewardIndex::SPACE, 260);
         assert_eq!(Service::SPACE, 238);
-        assert_eq!(ServiceLink::SPACE, 128);
+        assert_eq!(ServiceLink::SPACE, 118);
         assert_eq!(SlashRequest::SPACE, 165);
         assert_eq!(Position::SPACE, 174);
         assert_eq!(WithdrawalTicket::SPACE, 139);

@@ -1,6 +1,6 @@
 //! `veto_slash`: the guardian cancels a pending slash request; nothing moves. The request
-//! stops holding tickets and releases its reservation of the link's slash window. An expired
-//! request needs no veto (`SlashExpired`): it already holds nothing and reserves nothing.
+//! stops holding tickets and releases its reservation of the link's slash window (an expired
+//! request already holds nothing; vetoing it releases its reservation too).
 use crate::error::RestakingError;
 use crate::events::SlashVetoedEvent;
 use crate::state::{Config, OperatorPool, ServiceLink, SlashRequest, SlashStatus};
@@ -31,16 +31,12 @@ pub struct VetoSlash<'info> {
 
 pub fn handler(ctx: Context<VetoSlash>) -> Result<()> {
     let request = &mut ctx.accounts.slash_request;
-    require!(
-        Clock::get()?.unix_timestamp < request.expires_ts,
-        RestakingError::SlashExpired
-    );
     request.status = SlashStatus::Vetoed;
     let bucket = &mut ctx.accounts.operator_pool;
     bucket.close_slash(request.cut_key()?)?;
     ctx.accounts
         .service_link
-        .settle(request.bps, request.requested_ts, false);
+        .release(request.bps, request.requested_ts);
     let event = SlashVetoedEvent {
         slash_request: ctx.accounts.slash_request.key(),
         operator_pool: bucket.key(),
