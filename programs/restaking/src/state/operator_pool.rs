@@ -331,7 +331,7 @@ mod tests {
         assert!(!b.has_pending_slash(1_200));
         assert_eq!(b.live_slashes(0), 1);
         // a slot of an expired key is reused
-        b.open_slash(12 + PENDING_SLASH_SLOTS as u32, 3_000, 2_000)
+        b.open_slash(12 + 8, 3_000, 2_000) // 8 = PENDING_SLASH_SLOTS
             .unwrap();
         assert_eq!(b.live_slashes(2_000), 1);
     }

@@ -123,8 +123,7 @@ impl Pool {
     pub fn validate_withdrawal_delay(config: &Config, delay_secs: i64) -> Result<()> {
         require!(
             delay_secs >= config.min_withdrawal_delay_secs
-                && delay_secs >= COHORT_SECS
-                && delay_secs <= MAX_WITHDRAWAL_DELAY_SECS,
+                && (COHORT_SECS..=MAX_WITHDRAWAL_DELAY_SECS).contains(&delay_secs),
             RestakingError::InvalidWithdrawalDelay
         );
         require!(
