@@ -878,14 +878,13 @@ pub fn veto_slash(
     )
 }
 
-/// `execute_slash` of `slash_request` on `operator_pool` (of the `Operator` `operator`).
+/// `execute_slash` of `slash_request` on `operator_pool`.
 pub fn execute_slash(
     keys: &PoolKeys,
     operator_pool: Pubkey,
     slash_request: Pubkey,
     service: Pubkey,
     destination: Pubkey,
-    operator: Pubkey,
 ) -> Instruction {
     ix(
         accounts::ExecuteSlash {
@@ -893,7 +892,6 @@ pub fn execute_slash(
             operator_pool,
             slash_request,
             service,
-            service_link: service_link_pda(&service, &operator),
             queue: queue_pda(&operator_pool),
             lst_mint: keys.lst_mint,
             pool_vault: keys.vault,

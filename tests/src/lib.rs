@@ -864,14 +864,8 @@ impl Env {
         op: &TestOperator,
         request: Pubkey,
     ) -> TxResult {
-        let ix = client::execute_slash(
-            &pool.keys,
-            op.bucket,
-            request,
-            svc.service,
-            svc.destination,
-            op.operator,
-        );
+        let ix =
+            client::execute_slash(&pool.keys, op.bucket, request, svc.service, svc.destination);
         self.send(&[ix], &[]).await
     }
 

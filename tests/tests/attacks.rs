@@ -340,14 +340,7 @@ async fn attack_type_cosplay() {
     w.env.fails(&[ix], &[&signer], &watched, a).await;
     // a ServiceLink as a SlashRequest
     let link = client::service_link_pda(&w.svc.service, &w.x.operator);
-    let ix = client::execute_slash(
-        &keys,
-        w.x.bucket,
-        link,
-        w.svc.service,
-        w.svc.destination,
-        w.x.operator,
-    );
+    let ix = client::execute_slash(&keys, w.x.bucket, link, w.svc.service, w.svc.destination);
     w.env.fails(&[ix], &[], &watched, a).await;
     // an Operator as a Service
     let ix = client::link_service(w.x.kp.pubkey(), w.x.operator, 5_000);
@@ -545,14 +538,8 @@ async fn attack_pda_substitution() {
     let request = w.env.request_slash(&w.svc, &w.x, 1_000).await.unwrap();
     w.env.advance_time(VETO_SECS).await;
     w.env.set_rate(&w.pool, ONE, ONE).await;
-    let mut ix = client::execute_slash(
-        &keys,
-        w.x.bucket,
-        request,
-        w.svc.service,
-        w.svc.destination,
-        w.x.operator,
-    );
+    let mut ix =
+        client::execute_slash(&keys, w.x.bucket, request, w.svc.service, w.svc.destination);
     swap_account(&mut ix, w.x.bucket, w.x_other_bucket);
     watched.push(request);
     w.env
@@ -630,14 +617,7 @@ async fn attack_duplicate_mutable_accounts() {
     let request = w.env.request_slash(&w.svc, &w.x, 1_000).await.unwrap();
     w.env.advance_time(VETO_SECS).await;
     w.env.set_rate(&w.pool, ONE, ONE).await;
-    let ix = client::execute_slash(
-        &keys,
-        w.x.bucket,
-        request,
-        w.svc.service,
-        keys.vault,
-        w.x.operator,
-    );
+    let ix = client::execute_slash(&keys, w.x.bucket, request, w.svc.service, keys.vault);
     let mut with_request = watched.clone();
     with_request.push(request);
     w.env
@@ -1407,7 +1387,7 @@ async fn attack_fake_rate_source() {
     watched.push(request);
     let (svc, destination) = (w.svc.service, w.svc.destination);
     let execute: Make =
-        Box::new(move |k| client::execute_slash(k, bucket, request, svc, destination, operator));
+        Box::new(move |k| client::execute_slash(k, bucket, request, svc, destination));
     assert_fakes(
         &mut w.env,
         &w.pool,

@@ -4414,14 +4414,7 @@ async fn veto_and_execute_slash_failures() {
     )
     .await;
     // not before the veto window closes
-    let ix = client::execute_slash(
-        &pool.keys,
-        op.bucket,
-        request,
-        svc.service,
-        svc.destination,
-        op.operator,
-    );
+    let ix = client::execute_slash(&pool.keys, op.bucket, request, svc.service, svc.destination);
     fails(
         &mut env,
         &[ix],
@@ -4437,14 +4430,7 @@ async fn veto_and_execute_slash_failures() {
         .create_token_account(&pool.keys.lst_mint, &Pubkey::new_unique())
         .await;
     watched.push(elsewhere);
-    let ix = client::execute_slash(
-        &pool.keys,
-        op.bucket,
-        request,
-        svc.service,
-        elsewhere,
-        op.operator,
-    );
+    let ix = client::execute_slash(&pool.keys, op.bucket, request, svc.service, elsewhere);
     fails(
         &mut env,
         &[ix],
@@ -4479,14 +4465,7 @@ async fn veto_and_execute_slash_failures() {
         RestakingError::SlashNotPending,
     )
     .await;
-    let ix = client::execute_slash(
-        &pool.keys,
-        op.bucket,
-        request,
-        svc.service,
-        svc.destination,
-        op.operator,
-    );
+    let ix = client::execute_slash(&pool.keys, op.bucket, request, svc.service, svc.destination);
     fails(
         &mut env,
         &[ix],

@@ -430,7 +430,7 @@ async fn open_operator_pool_ok() {
             queued_principal: 0,
             reward_mints: [Pubkey::default(); MAX_REWARD_MINTS],
             reward_mint_count: 0,
-            pending: Default::default(),
+            pending: [0; restaking::state::PENDING_BYTES],
             slash_nonce: 0,
             delegation_count: 0,
             bump: bump_of(&[

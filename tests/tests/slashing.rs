@@ -253,9 +253,7 @@ async fn link_service_ok() {
         bump: bump_of(&[ServiceLink::SEED, service.as_ref(), x.operator.as_ref()]),
         version: ACCOUNT_VERSION,
         window_start_ts: 0,
-        window_executed_bps: 0,
-        window_pending_bps: 0,
-        window_pending_expires_ts: 0,
+        window_bps: 0,
         reserved: [0; 16],
     };
     assert_state(&env.state::<ServiceLink>(&key).await, &expected);
@@ -702,7 +700,6 @@ async fn execute_slash_veto_window_open() {
         request,
         f.svc.service,
         f.svc.destination,
-        f.x.operator,
     );
     let mut w = f.watched();
     w.push(request);
@@ -721,7 +718,6 @@ async fn execute_slash_slash_not_pending() {
         request,
         f.svc.service,
         f.svc.destination,
-        f.x.operator,
     );
     let mut w = f.watched();
     w.push(request);
@@ -751,7 +747,6 @@ async fn execute_slash_invalid_slash_destination() {
             request,
             f.svc.service,
             destination,
-            f.x.operator,
         );
         f.env
             .fails(&[ix], &[], &w, RestakingError::InvalidSlashDestination)
@@ -764,20 +759,7 @@ async fn execute_slash_invalid_slash_destination() {
         .env
         .create_token_account(&f.pool.keys.lst_mint, &other_authority.pubkey())
         .await;
-    let mut ix = client::execute_slash(
-        &f.pool.keys,
-        f.x.bucket,
-        request,
-        other,
-        other_destination,
-        f.x.operator,
-    );
-    // with the request's own link: the link is not the other service's
-    swap_account(
-        &mut ix,
-        client::service_link_pda(&other, &f.x.operator),
-        f.link(),
-    );
+    let ix = client::execute_slash(&f.pool.keys, f.x.bucket, request, other, other_destination);
     w.push(other_destination);
     f.env
         .fails(&[ix], &[], &w, RestakingError::ServiceNotLinked)
@@ -1261,8 +1243,10 @@ async fn stacked_requests_bounded_by_link_max() {
     f.env.request_slash(&f.svc, &f.x, 2_000).await.unwrap();
 }
 
-/// Item 4, the expiry: a request not executed within `SLASH_GRACE_SECS` after its veto window
-/// has expired — execution fails `SlashExpired`, it holds nothing and its reservation lapses.
+/// The expiry: a request not executed within `SLASH_GRACE_SECS` after its veto window has
+/// expired — execution fails `SlashExpired` and it holds nothing (the bucket takes
+/// delegations again). Unexecuted, it still counts in the link's window until the guardian
+/// vetoes it.
 #[tokio::test]
 async fn expired_request_holds_nothing() {
     let mut f = fixture().await;
@@ -1275,21 +1259,18 @@ async fn expired_request_holds_nothing() {
         request,
         f.svc.service,
         f.svc.destination,
-        f.x.operator,
     );
     let mut w = f.watched();
     w.push(request);
     f.env
         .fails(&[ix], &[], &w, RestakingError::SlashExpired)
         .await;
-    // nor vetoed: it already holds and reserves nothing
-    let veto = f.env.veto_ix(&f.x, request).await;
-    let guardian = f.env.guardian.insecure_clone();
-    f.env
-        .fails(&[veto], &[&guardian], &w, RestakingError::SlashExpired)
-        .await;
-    // the bucket takes delegations again and the link's budget is free
     assert_eq!(f.env.bucket(&f.x).await.live_slashes(expires), 0);
+    assert_error(
+        f.env.request_slash(&f.svc, &f.x, 1).await.map(|_| ()),
+        RestakingError::SlashWindowExceeded,
+    );
+    f.env.veto_slash(&f.x, request).await.unwrap();
     f.env.request_slash(&f.svc, &f.x, 2_000).await.unwrap();
 }
 

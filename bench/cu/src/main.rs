@@ -859,7 +859,7 @@ impl Run {
         r.advance(2 * DAY + 1);
         r.measure(
             "execute_slash",
-            client::execute_slash(&keys, op_a.bucket, request, service, seized, op_a.operator),
+            client::execute_slash(&keys, op_a.bucket, request, service, seized),
             &[],
         );
         r

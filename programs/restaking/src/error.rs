@@ -157,7 +157,7 @@ pub enum RestakingError {
     /// The request's execution window (veto window + `SLASH_GRACE_SECS`) has passed.
     #[msg("Slash request has expired")]
     SlashExpired,
-    /// The link's maximum per withdrawal-delay window, pending and executed requests counted.
+    /// The link's maximum per window, its requests not vetoed counted.
     #[msg("Slash exceeds what the link allows in this window")]
     SlashWindowExceeded,
     /// The undelegation queue is not the one of this bucket.

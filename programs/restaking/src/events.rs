@@ -534,10 +534,8 @@ pub struct SlashRequestedEvent {
     pub executable_ts: i64,
     /// End of the execution window: the request expires then.
     pub expires_ts: i64,
-    /// The link's slash window after the request: bps executed in it.
-    pub window_executed_bps: u16,
-    /// The link's slash window after the request: bps still pending in it (this one included).
-    pub window_pending_bps: u16,
+    /// Bps the service's requests reserve in the link's current window, this one included.
+    pub window_bps: u16,
 }
 
 /// `veto_slash`: the guardian vetoed a slash.

@@ -32,11 +32,11 @@ mod tests {
         assert_eq!(Config::SPACE, 227);
         assert_eq!(Pool::SPACE, 331);
         assert_eq!(Operator::SPACE, 191);
-        assert_eq!(OperatorPool::SPACE, 467);
+        assert_eq!(OperatorPool::SPACE, 483);
         assert_eq!(Delegation::SPACE, 220);
         assert_eq!(RewardIndex::SPACE, 296);
         assert_eq!(Service::SPACE, 238);
-        assert_eq!(ServiceLink::SPACE, 128);
+        assert_eq!(ServiceLink::SPACE, 118);
         assert_eq!(SlashRequest::SPACE, 165);
         assert_eq!(Position::SPACE, 174);
         assert_eq!(WithdrawalTicket::SPACE, 139);

@@ -1,5 +1,5 @@
 //! `Pool`: one accepted LST, its vault, its rate source and its totals.
-use crate::constants::{BPS_DENOMINATOR, MAX_WITHDRAWAL_DELAY_SECS};
+use crate::constants::{BPS_DENOMINATOR, COHORT_SECS, MAX_WITHDRAWAL_DELAY_SECS};
 use crate::error::RestakingError;
 use crate::math::SafeMath;
 use crate::state::{Config, Dust, Moved, OperatorPool, Position, UndelegationQueue};
@@ -135,12 +135,14 @@ impl Pool {
     pub const SEED: &'static [u8] = b"pool";
     pub const VAULT_SEED: &'static [u8] = b"pool_vault";
 
-    /// Checks a withdrawal delay against the config: at least the configured minimum, at most
+    /// Checks a withdrawal delay against the config: at least the configured minimum and one
+    /// cohort width ([`COHORT_SECS`]: a ticket opened while a request is pending then always
+    /// unlocks in a cohort the request cuts, so undelegating never escapes it), at most
     /// [`MAX_WITHDRAWAL_DELAY_SECS`], and longer than the slash veto window.
     pub fn validate_withdrawal_delay(config: &Config, delay_secs: i64) -> Result<()> {
         require!(
             delay_secs >= config.min_withdrawal_delay_secs
-                && delay_secs <= MAX_WITHDRAWAL_DELAY_SECS,
+                && (COHORT_SECS..=MAX_WITHDRAWAL_DELAY_SECS).contains(&delay_secs),
             RestakingError::InvalidWithdrawalDelay
         );
         require!(
@@ -280,26 +282,30 @@ impl Pool {
         Ok(moved)
     }
 
-    /// Cuts `bucket`'s active shares and its queue's cohorts from `cut_key` on by `bps`, and
-    /// moves the pool totals with them; returns `(seized_active_lst, seized_queued_lst)`.
-    pub fn slash_bucket(
+    /// Cuts `bucket`'s active LST and principal by `bps` and moves the pool totals with them;
+    /// returns the LST seized.
+    pub fn slash_active(&mut self, bucket: &mut OperatorPool, bps: u16) -> Result<u64> {
+        let (active, active_principal) = bucket.slash_active(bps)?;
+        self.total_bucket_lst = self.total_bucket_lst.safe_sub(active)?;
+        self.total_principal = self.total_principal.safe_sub(active_principal)?;
+        Ok(active)
+    }
+
+    /// Cuts the cohorts of `bucket`'s queue from `cut_key` on by `bps` and moves the pool
+    /// totals with them; returns the LST seized.
+    pub fn slash_queue(
         &mut self,
         bucket: &mut OperatorPool,
         queue: &mut UndelegationQueue,
         cut_key: u32,
         bps: u16,
-    ) -> Result<(u64, u64)> {
-        let (active, active_principal) = bucket.slash_active(bps)?;
+    ) -> Result<u64> {
         let queued = queue.slash_from(cut_key, bps)?;
         bucket.queued_lst = bucket.queued_lst.safe_sub(queued.lst)?;
         bucket.queued_principal = bucket.queued_principal.safe_sub(queued.principal)?;
-        self.total_bucket_lst = self.total_bucket_lst.safe_sub(active)?;
         self.total_queued_lst = self.total_queued_lst.safe_sub(queued.lst)?;
-        self.total_principal = self
-            .total_principal
-            .safe_sub(active_principal)?
-            .safe_sub(queued.principal)?;
-        Ok((active, queued.lst))
+        self.total_principal = self.total_principal.safe_sub(queued.principal)?;
+        Ok(queued.lst)
     }
 
     /// An empty bucket's leftover rounding dust belongs to no share: drop it from the totals

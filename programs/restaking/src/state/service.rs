@@ -39,7 +39,7 @@ pub struct ServiceLink {
     /// The operator that opted in.
     pub operator: Pubkey,
     /// Most the service may take per withdrawal-delay window, in basis points: one request,
-    /// or several stacked (pending and executed ones summed, additively).
+    /// or several stacked (its requests not vetoed summed, additively).
     pub max_slash_bps: u16,
     /// Unix time of the link.
     pub linked_ts: i64,
@@ -51,13 +51,9 @@ pub struct ServiceLink {
     pub version: u8,
     /// Start of the current slash window (0 before the first request).
     pub window_start_ts: i64,
-    /// Bps of the requests of the current window that were executed.
-    pub window_executed_bps: u16,
-    /// Bps of the requests of the current window still pending (released by veto, moved to
-    /// `window_executed_bps` by execution, void after `window_pending_expires_ts`).
-    pub window_pending_bps: u16,
-    /// When the last pending request of the window expires.
-    pub window_pending_expires_ts: i64,
+    /// Bps the service's requests of the current window reserve: every request not vetoed
+    /// (pending, executed or expired unexecuted) counts until the window ends.
+    pub window_bps: u16,
     /// Zeroed space for future fields, so they need no realloc.
     pub reserved: [u8; 16],
 }
@@ -78,49 +74,32 @@ impl ServiceLink {
         self.unlink_effective_ts == 0 || now < self.unlink_effective_ts
     }
 
-    /// Bps still reserved by pending requests of the current window.
-    pub fn pending_bps(&self, now: i64) -> u16 {
-        if now < self.window_pending_expires_ts {
-            self.window_pending_bps
-        } else {
-            0
-        }
-    }
-
-    /// Reserves `bps` for a request made at `now` expiring at `expires_ts`. A new window of
-    /// [`Self::SLASH_WINDOW_SECS`] starts once the current one is over and holds no pending
-    /// request. Fails `SlashWindowExceeded` if the window's
-    /// executed and pending bps plus `bps` exceed `max_slash_bps` (additive: ten 10 % requests
-    /// reserve 100 %, more than the actual compounded 65 %, so the bound is conservative).
-    pub fn reserve(&mut self, bps: u16, now: i64, expires_ts: i64) -> Result<()> {
-        let pending = self.pending_bps(now);
-        let window_end = self.window_start_ts.saturating_add(Self::SLASH_WINDOW_SECS);
-        if self.window_start_ts == 0 || (now >= window_end && pending == 0) {
+    /// Reserves `bps` for a request made at `now`. A new window of
+    /// [`Self::SLASH_WINDOW_SECS`] starts with the first request after the current one ended.
+    /// Fails `SlashWindowExceeded` if the window's reserved bps plus `bps` exceed
+    /// `max_slash_bps` (additive: ten 10 % requests reserve 100 %, more than the 65 % they
+    /// would compound to, so the bound is conservative).
+    pub fn reserve(&mut self, bps: u16, now: i64) -> Result<()> {
+        if self.window_start_ts == 0
+            || now >= self.window_start_ts.saturating_add(Self::SLASH_WINDOW_SECS)
+        {
             self.window_start_ts = now;
-            self.window_executed_bps = 0;
+            self.window_bps = 0;
         }
-        let taken = u32::from(self.window_executed_bps)
-            .saturating_add(u32::from(pending))
-            .saturating_add(u32::from(bps));
+        let reserved = u32::from(self.window_bps).saturating_add(u32::from(bps));
         require!(
-            taken <= u32::from(self.max_slash_bps),
+            reserved <= u32::from(self.max_slash_bps),
             RestakingError::SlashWindowExceeded
         );
-        self.window_pending_bps = pending.saturating_add(bps);
-        self.window_pending_expires_ts = self.window_pending_expires_ts.max(expires_ts);
+        self.window_bps = self.window_bps.saturating_add(bps);
         Ok(())
     }
 
-    /// Settles the reservation of a live request made at `requested_ts` (`executed` or
-    /// vetoed; an expired one is neither). A live request is always of the current window: a
-    /// window only ends once no request of it is pending.
-    pub fn settle(&mut self, bps: u16, requested_ts: i64, executed: bool) {
-        if requested_ts < self.window_start_ts {
-            return;
-        }
-        self.window_pending_bps = self.window_pending_bps.saturating_sub(bps);
-        if executed {
-            self.window_executed_bps = self.window_executed_bps.saturating_add(bps);
+    /// Releases the reservation of a vetoed request made at `requested_ts` (requests of an
+    /// earlier window no longer count against this one).
+    pub fn release(&mut self, bps: u16, requested_ts: i64) {
+        if requested_ts >= self.window_start_ts {
+            self.window_bps = self.window_bps.saturating_sub(bps);
         }
     }
 }
@@ -197,9 +176,7 @@ mod tests {
             bump: 0,
             version: 1,
             window_start_ts: 0,
-            window_executed_bps: 0,
-            window_pending_bps: 0,
-            window_pending_expires_ts: 0,
+            window_bps: 0,
             reserved: [0; 16],
         }
     }
@@ -207,29 +184,20 @@ mod tests {
     #[test]
     fn stacked_requests_reserve_up_to_the_max() {
         let mut l = link(2_000);
-        l.reserve(1_000, 10, 100).unwrap();
-        l.reserve(1_000, 10, 100).unwrap();
+        l.reserve(1_000, 10).unwrap();
+        l.reserve(1_000, 10).unwrap();
         assert_eq!(
-            l.reserve(1, 10, 100).unwrap_err(),
+            l.reserve(1, 10).unwrap_err(),
             RestakingError::SlashWindowExceeded.into()
         );
-        l.settle(1_000, 10, false); // vetoed: released
-        l.reserve(1_000, 20, 110).unwrap();
-        l.settle(1_000, 10, true);
-        l.settle(1_000, 20, true);
-        assert_eq!((l.window_executed_bps, l.pending_bps(30)), (2_000, 0));
-        assert!(l.reserve(1, 30, 120).is_err());
-        // a new window once the current one is over and nothing is pending
-        l.reserve(2_000, 10 + ServiceLink::SLASH_WINDOW_SECS, 10)
+        l.release(1_000, 10); // vetoed
+        l.reserve(1_000, 20).unwrap();
+        assert!(l.reserve(1, 30).is_err());
+        // a new window once the current one is over
+        l.reserve(2_000, 10 + ServiceLink::SLASH_WINDOW_SECS)
             .unwrap();
-    }
-
-    #[test]
-    fn expired_reservations_lapse() {
-        let mut l = link(1_000);
-        l.reserve(1_000, 10, 100).unwrap();
-        assert!(l.reserve(1, 99, 200).is_err());
-        l.reserve(1_000, 100, 200).unwrap();
-        assert_eq!(l.pending_bps(150), 1_000);
+        // a veto of a request of the old window releases nothing of the new one
+        l.release(1_000, 20);
+        assert_eq!(l.window_bps, 2_000);
     }
 }

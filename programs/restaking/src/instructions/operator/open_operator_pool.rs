@@ -1,11 +1,10 @@
 //! `open_operator_pool`: the operator opens its stake bucket in one pool, with the bucket's
 //! undelegation queue.
-use crate::constants::PENDING_SLASH_SLOTS;
 use crate::constants::{ACCOUNT_VERSION, MAX_REWARD_MINTS};
 use crate::error::RestakingError;
 use crate::events::OperatorPoolOpenedEvent;
 use crate::pda::{create_account, init_account, write_queue_header};
-use crate::state::{Operator, OperatorPool, PendingSlashes, Pool, UndelegationQueue};
+use crate::state::{Operator, OperatorPool, Pool, UndelegationQueue, PENDING_BYTES};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -70,7 +69,7 @@ pub fn handler(ctx: Context<OpenOperatorPool>) -> Result<()> {
             queued_principal: 0,
             reward_mints: [Pubkey::default(); MAX_REWARD_MINTS],
             reward_mint_count: 0,
-            pending: [PendingSlashes::default(); PENDING_SLASH_SLOTS],
+            pending: [0; PENDING_BYTES],
             slash_nonce: 0,
             delegation_count: 0,
             bump: ctx.bumps.operator_pool,

@@ -10,9 +10,7 @@ use crate::error::RestakingError;
 use crate::events::SlashExecutedEvent;
 use crate::math::SafeMath;
 use crate::rate_source::refresh_rate;
-use crate::state::{
-    OperatorPool, Pool, Service, ServiceLink, SlashRequest, SlashStatus, UndelegationQueue,
-};
+use crate::state::{OperatorPool, Pool, Service, SlashRequest, SlashStatus, UndelegationQueue};
 use crate::token::transfer_from_vault;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{TokenAccount, TokenInterface};
@@ -41,13 +39,6 @@ pub struct ExecuteSlash<'info> {
     pub slash_request: Box<Account<'info, SlashRequest>>,
     /// The requesting service (names the destination owner).
     pub service: Box<Account<'info, Service>>,
-    /// The operator's link to the service: its slash window records the execution.
-    #[account(
-        mut,
-        has_one = service @ RestakingError::ServiceNotLinked,
-        constraint = service_link.operator == operator_pool.operator @ RestakingError::ServiceNotLinked,
-    )]
-    pub service_link: Box<Account<'info, ServiceLink>>,
     /// The bucket's undelegation queue.
     #[account(mut)]
     pub queue: AccountLoader<'info, UndelegationQueue>,
@@ -92,19 +83,20 @@ pub fn handler(ctx: Context<ExecuteSlash>) -> Result<()> {
     pool.harvest_bucket(bucket, rate)?;
 
     let cut_key = request.cut_key()?;
-    let (active, queued) = {
+    let active = pool.slash_active(bucket, request.bps)?;
+    // An empty queue has nothing to cut: it is not even loaded.
+    let queued = if bucket.queued_lst > 0 {
         let mut queue = accounts.queue.load_mut()?;
         require_keys_eq!(
             queue.operator_pool,
             bucket.key(),
             RestakingError::WrongQueue
         );
-        pool.slash_bucket(bucket, &mut queue, cut_key, request.bps)?
+        pool.slash_queue(bucket, &mut queue, cut_key, request.bps)?
+    } else {
+        0
     };
     bucket.close_slash(cut_key)?;
-    accounts
-        .service_link
-        .settle(request.bps, request.requested_ts, true);
     request.status = SlashStatus::Executed;
     request.seized_active_lst = active;
     request.seized_queued_lst = queued;

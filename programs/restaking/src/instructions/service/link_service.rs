@@ -52,9 +52,7 @@ pub fn handler(ctx: Context<LinkService>, max_slash_bps: u16) -> Result<()> {
         bump: ctx.bumps.service_link,
         version: ACCOUNT_VERSION,
         window_start_ts: 0,
-        window_executed_bps: 0,
-        window_pending_bps: 0,
-        window_pending_expires_ts: 0,
+        window_bps: 0,
         reserved: [0; 16],
     };
     if *info.owner == crate::ID {
@@ -67,9 +65,7 @@ pub fn handler(ctx: Context<LinkService>, max_slash_bps: u16) -> Result<()> {
         }
         // Linking again keeps the slash window: what the service took still counts.
         link.window_start_ts = existing.window_start_ts;
-        link.window_executed_bps = existing.window_executed_bps;
-        link.window_pending_bps = existing.window_pending_bps;
-        link.window_pending_expires_ts = existing.window_pending_expires_ts;
+        link.window_bps = existing.window_bps;
         store(&info, &link)?;
     } else {
         init_account(

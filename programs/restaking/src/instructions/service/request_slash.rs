@@ -1,7 +1,7 @@
 //! `request_slash(bps, evidence_hash)`: a linked service's slasher asks to slash an operator's
-//! bucket. What one service may take from the operator — this request plus its other pending
-//! and executed requests of the current window (`ServiceLink::SLASH_WINDOW_SECS`, the longest
-//! withdrawal delay) — is bounded by the link's `max_slash_bps` (additively). Until the request is executed, vetoed or expired, the bucket
+//! bucket. What one service may take from the operator — this request plus its other requests
+//! of the current window (`ServiceLink::SLASH_WINDOW_SECS`, the longest withdrawal delay) not
+//! vetoed — is bounded by the link's `max_slash_bps` (additively). Until the request is executed, vetoed or expired, the bucket
 //! takes no delegations (nor cancelled undelegations), and the `Undelegate` tickets it will cut
 //! — those of cohorts starting at or after now — wait; undelegating stays open (the queue is
 //! cut with the bucket), and tickets matured before now leave freely.
@@ -65,7 +65,7 @@ pub fn handler(ctx: Context<RequestSlash>, bps: u16, evidence_hash: [u8; 32]) ->
     let expires_ts = executable_ts
         .checked_add(SLASH_GRACE_SECS)
         .ok_or(RestakingError::MathOverflow)?;
-    link.reserve(bps, now, expires_ts)?;
+    link.reserve(bps, now)?;
     let bucket = &mut ctx.accounts.operator_pool;
     let nonce = bucket.slash_nonce;
     bucket.slash_nonce = nonce.safe_add(1)?;
@@ -109,8 +109,7 @@ pub fn handler(ctx: Context<RequestSlash>, bps: u16, evidence_hash: [u8; 32]) ->
         evidence_hash,
         executable_ts,
         expires_ts,
-        window_executed_bps: ctx.accounts.service_link.window_executed_bps,
-        window_pending_bps: ctx.accounts.service_link.window_pending_bps,
+        window_bps: ctx.accounts.service_link.window_bps,
     };
     emit_cpi!(event);
     Ok(())

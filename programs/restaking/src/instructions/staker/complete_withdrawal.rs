@@ -71,20 +71,11 @@ pub struct CompleteWithdrawal<'info> {
     pub queue: Option<AccountLoader<'info, UndelegationQueue>>,
 }
 
-impl CompleteWithdrawal<'_> {
-    fn validate(&self) -> Result<()> {
-        require!(
-            self.ticket.is_matured(Clock::get()?.unix_timestamp),
-            RestakingError::TicketNotMatured
-        );
-        Ok(())
-    }
-}
-
-#[access_control(ctx.accounts.validate())]
 pub fn handler(ctx: Context<CompleteWithdrawal>) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
     let accounts = &mut *ctx.accounts;
     let ticket = &accounts.ticket;
+    require!(ticket.is_matured(now), RestakingError::TicketNotMatured);
     let pool = &mut accounts.pool;
     let position = &mut accounts.position;
     position.close_ticket()?;
@@ -111,7 +102,7 @@ pub fn handler(ctx: Context<CompleteWithdrawal>) -> Result<()> {
                 &mut accounts.delegation,
             )?;
             require!(
-                bucket.ticket_may_leave(ticket.cohort, Clock::get()?.unix_timestamp),
+                bucket.ticket_may_leave(ticket.cohort, now),
                 RestakingError::SlashPending
             );
             let mut queue = load_queue(&accounts.queue, &ticket.operator_pool)?;
