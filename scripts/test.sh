@@ -11,6 +11,7 @@
 #   PROPTEST_CASES      sequences of the property test (default 500; raise for a longer soak)
 #   SBF_PROPTEST_CASES  the same on the SBF binary (default 100)
 #   RESTAKING_SKIP_SBF  set to 1 to skip the SBF stage (machines without apt); CI never does
+#                       (the TypeScript client's tests run on the binary, so they are skipped too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
@@ -80,6 +81,21 @@ else
 
   step "compute units (scripts/cu-report.sh --check)"
   scripts/cu-report.sh --check --no-build
+
+  step "TypeScript client on the binary (scripts/test-ts.sh: npm ci, generated code, tsc, tests in litesvm)"
+  ts_log="$(mktemp)"
+  set +e
+  scripts/test-ts.sh 2>&1 | tee "$ts_log"
+  ts_status=${PIPESTATUS[0]}
+  set -e
+  ts_line="$(grep -aE '^ts-client: [0-9]+ passed, [0-9]+ failed$' "$ts_log" | tail -n 1)"
+  rm -f "$ts_log"
+  ts_passed=$(awk '{print $2}' <<<"$ts_line"); ts_failed=$(awk '{print $4}' <<<"$ts_line")
+  passed=$((passed + ${ts_passed:-0})); failed=$((failed + ${ts_failed:-0}))
+  if [ "$ts_status" -ne 0 ]; then
+    printf '\ntests: %s passed, %s failed\n' "$passed" "$((failed > 0 ? failed : 1))"
+    exit "$ts_status"
+  fi
 fi
 
 printf '\nall checks passed in %ss\n' "$((SECONDS - started))"
