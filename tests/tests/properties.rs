@@ -55,6 +55,11 @@ enum Op {
         user: usize,
         pick: usize,
     },
+    /// Moves time to the ticket's unlock (if still ahead), then completes it.
+    CompleteDue {
+        user: usize,
+        pick: usize,
+    },
     Cancel {
         user: usize,
         pick: usize,
@@ -107,6 +112,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         2 => (user.clone(), op.clone(), permille.clone()).prop_map(|(user, op, permille)| Op::Undelegate { user, op, permille }),
         2 => (user.clone(), permille).prop_map(|(user, permille)| Op::RequestWithdrawal { user, permille }),
         2 => (user.clone(), 0usize..8).prop_map(|(user, pick)| Op::Complete { user, pick }),
+        2 => (user.clone(), 0usize..8).prop_map(|(user, pick)| Op::CompleteDue { user, pick }),
         1 => (user.clone(), 0usize..8).prop_map(|(user, pick)| Op::Cancel { user, pick }),
         3 => (user, proptest::option::of(op.clone())).prop_map(|(user, op)| Op::Claim { user, op }),
         1 => op.clone().prop_map(|op| Op::HarvestBucket { op }),
@@ -352,15 +358,24 @@ async fn apply(env: &mut Env, case: &mut Case, op: &Op) {
                 case.count("request_withdrawal");
             }
         }
-        Op::Complete { user, pick } | Op::Cancel { user, pick } => {
+        Op::Complete { user, pick }
+        | Op::Cancel { user, pick }
+        | Op::CompleteDue { user, pick } => {
             if case.tickets[user].is_empty() {
                 return;
             }
             let i = pick % case.tickets[user].len();
             let (ticket, bucket) = case.tickets[user][i];
+            if matches!(op, Op::CompleteDue { .. }) {
+                let unlock = env.state::<WithdrawalTicket>(&ticket).await.unlock_ts;
+                if env.clock().await.unix_timestamp < unlock {
+                    env.set_time(unlock).await;
+                    env.set_rate(&pool, case.lamports, SUPPLY).await;
+                }
+            }
             let u = &case.users[user];
             let bucket_key = bucket.map(|b| case.ops[b].bucket);
-            let complete = matches!(op, Op::Complete { .. });
+            let complete = !matches!(op, Op::Cancel { .. });
             let mut ix = if complete {
                 client::complete_ticket(u.key(), &pool.keys, ticket, u.lst_account, bucket_key)
             } else {
@@ -503,8 +518,14 @@ async fn apply(env: &mut Env, case: &mut Case, op: &Op) {
                 let ix = env.veto_ix(&case.ops[op], request).await;
                 env.send(&[ix], &[&guardian]).await
             } else {
+                // Executions come due: half the time, move to the request's execution window.
+                let r = env.state::<SlashRequest>(&request).await;
+                if pick % 2 == 0 && env.clock().await.unix_timestamp < r.executable_ts {
+                    env.set_time(r.executable_ts).await;
+                    env.set_rate(&pool, case.lamports, SUPPLY).await;
+                }
                 // Tickets that had matured when the request was made: their value must not move.
-                let requested = env.state::<SlashRequest>(&request).await.requested_ts;
+                let requested = r.requested_ts;
                 let before = matured_ticket_values(env, case, op, requested).await;
                 let result = env
                     .execute_slash(&pool, &case.service, &case.ops[op], request)
