@@ -485,10 +485,9 @@ async fn scenario_s3_restaking_rewards() {
     );
 }
 
-/// S4 — dual yield in one claim: S3 with the rate moving 1.00 → 1.05 before the funding. Alice's
-/// single `claim` pays both 100 − ceil(100/1.05) LST and 225 reward tokens.
-#[tokio::test]
-async fn scenario_s4_dual_yield_claim() {
+/// S4's state before Alice's claim: X (10 % commission) with one stream, Alice 100 and Bob 300
+/// delegated to X, the rate moved 1.00 → 1.05, and 1,000 reward tokens funded into X's stream.
+async fn s4_state() -> (Env, TestPool, TestOperator, client::StreamKeys, User) {
     let mut env = Env::new().await;
     let pool = env.stake_pool_lst(MintKind::Spl, ONE, ONE).await;
     let x = env.operator(&pool, 1_000).await;
@@ -505,6 +504,15 @@ async fn scenario_s4_dual_yield_claim() {
     env.fund(&service, &x, &stream, 1_000 * TOKEN)
         .await
         .unwrap();
+    (env, pool, x, stream, alice)
+}
+
+/// S4 — dual yield in one claim: S3 with the rate moving 1.00 → 1.05 before the funding. Alice's
+/// single `claim` pays both 100 − ceil(100/1.05) LST and 225 reward tokens.
+#[tokio::test]
+async fn scenario_s4_dual_yield_claim() {
+    let (mut env, pool, x, stream, alice) = s4_state().await;
+    let reward_mint = stream.reward_mint;
 
     let alice_rewards = env.create_token_account(&reward_mint, &alice.key()).await;
     env.claim_streams(&pool, &alice, &x, &[(stream, alice_rewards)])
@@ -533,22 +541,8 @@ async fn scenario_s10_view() {
     if !Env::sbf() {
         return;
     }
-    let mut env = Env::new().await;
-    let pool = env.stake_pool_lst(MintKind::Spl, ONE, ONE).await;
-    let x = env.operator(&pool, 1_000).await;
-    let reward_mint = env.create_mint(MintKind::Spl, 6).await;
-    let stream = env.add_stream(&x, reward_mint).await;
-    let alice = env.user(&pool, 100 * ONE).await;
-    let bob = env.user(&pool, 300 * ONE).await;
-    for (user, amount) in [(&alice, 100 * ONE), (&bob, 300 * ONE)] {
-        env.deposit(&pool, user, amount).await.unwrap();
-        env.delegate(&pool, user, &x, amount).await.unwrap();
-    }
-    env.set_rate(&pool, 105 * ONE, 100 * ONE).await;
-    let service = env.funder(&reward_mint, 1_000 * TOKEN).await;
-    env.fund(&service, &x, &stream, 1_000 * TOKEN)
-        .await
-        .unwrap();
+    let (mut env, pool, x, stream, alice) = s4_state().await;
+    let reward_mint = stream.reward_mint;
 
     let view = env.position_value(&pool, &alice, &[&x], &[]).await.unwrap();
     let expected_lst = 100 * ONE - (100 * ONE * 100).div_ceil(105);

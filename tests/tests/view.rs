@@ -122,6 +122,22 @@ async fn get_position_value_ok_stale_rate() {
     assert_eq!(view.pending_base_yield, 0);
 }
 
+/// With the pool's own source unusable (a stake pool with no supply) the view, like `claim`,
+/// values at the cached rate and counts no new yield instead of failing.
+#[tokio::test]
+async fn get_position_value_ok_unusable_source() {
+    if !Env::sbf() {
+        return;
+    }
+    let (mut env, pool, x, alice, _stream) = setup().await;
+    env.set_rate(&pool, 110 * ONE, 0).await;
+    let view = env.position_value(&pool, &alice, &[&x], &[]).await.unwrap();
+    assert!(!view.rate_fresh);
+    assert_eq!(view.rate, rate(1, 1), "the pool's cached rate");
+    assert_eq!(view.pending_base_yield, 0);
+    env.claim_delegation(&pool, &alice, &x).await.unwrap();
+}
+
 #[tokio::test]
 async fn get_position_value_invalid_accounts() {
     let (mut env, pool, x, alice, stream) = setup().await;

@@ -61,6 +61,34 @@ pub fn refresh_rate(pool: &mut Pool, source: Option<&AccountInfo>, clock: &Clock
     Ok(rate)
 }
 
+/// The rate `claim` (and the position view, which predicts it) works with: the fresh rate, or
+/// `None` when the pool's own source only has no usable rate now — stale, unreadable or
+/// reporting an impossible rate (zero supply, zero or out-of-range price). Earned yield is
+/// paid regardless; only new stripping waits. A wrong source account (address, owner, mint)
+/// still fails: those are checked before its data is read.
+pub fn refresh_rate_if_usable(
+    pool: &mut Pool,
+    source: Option<&AccountInfo>,
+    clock: &Clock,
+) -> Result<Option<u128>> {
+    match refresh_rate(pool, source, clock) {
+        Ok(rate) => Ok(Some(rate)),
+        Err(e) if is_unusable_rate(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Errors of the pool's own source that only mean "no usable rate now".
+fn is_unusable_rate(e: &Error) -> bool {
+    [
+        RestakingError::StaleRate,
+        RestakingError::InvalidRate,
+        RestakingError::MalformedRateSource,
+    ]
+    .into_iter()
+    .any(|u| *e == u.into())
+}
+
 fn expect_source<'a, 'info>(
     source: Option<&'a AccountInfo<'info>>,
     expected: &Pubkey,

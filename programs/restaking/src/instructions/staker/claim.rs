@@ -14,7 +14,7 @@
 use crate::error::RestakingError;
 use crate::events::{ClaimEvent, RewardPaid};
 use crate::math::SafeMath;
-use crate::rate_source::refresh_rate;
+use crate::rate_source::refresh_rate_if_usable;
 use crate::reward_streams::pay_streams;
 use crate::state::{Delegation, OperatorPool, Pool, Position};
 use crate::token::transfer_from_vault;
@@ -80,11 +80,7 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
     // reward) is earned and is paid regardless. A wrong source account still fails: its
     // address, owner and mint are checked before its data is read.
     let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
-    let fresh_rate = match refresh_rate(pool, source.as_ref(), &clock) {
-        Ok(rate) => Some(rate),
-        Err(e) if is_unusable_rate(&e) => None,
-        Err(e) => return Err(e),
-    };
+    let fresh_rate = refresh_rate_if_usable(pool, source.as_ref(), &clock)?;
     if let Some(rate) = fresh_rate {
         pool.strip_idle(position, rate)?;
     }
@@ -155,16 +151,4 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
     };
     emit_cpi!(event);
     Ok(())
-}
-
-/// Errors of the pool's own source that only mean "no usable rate now": stale, unreadable or
-/// reporting an impossible rate (zero supply, zero or out-of-range price).
-fn is_unusable_rate(e: &Error) -> bool {
-    [
-        RestakingError::StaleRate,
-        RestakingError::InvalidRate,
-        RestakingError::MalformedRateSource,
-    ]
-    .into_iter()
-    .any(|u| *e == u.into())
 }

@@ -3,8 +3,8 @@
 //! now (base yield in the LST, rewards per stream) and what the position holds in LST and in
 //! the numeraire. Wallets call it by simulation, programs by CPI.
 //!
-//! It runs the very transitions `claim` runs — refresh the rate (a stale one only stops new
-//! stripping), strip the idle holding, harvest each bucket, bring each stream up to date and
+//! It runs the very transitions `claim` runs — refresh the rate (a stale or unusable one only
+//! stops new stripping, `rate_source::refresh_rate_if_usable`), strip the idle holding, harvest each bucket, bring each stream up to date and
 //! settle the delegation — on in-memory copies of the accounts, so its figures are exactly what
 //! the claims would pay at this moment.
 //!
@@ -20,7 +20,7 @@ use crate::constants::MAX_VIEW_DELEGATIONS;
 use crate::error::RestakingError;
 use crate::math::{assets_for_shares, value_of_lst_floor, SafeMath};
 use crate::pda::load;
-use crate::rate_source::refresh_rate;
+use crate::rate_source::refresh_rate_if_usable;
 use crate::reward_streams::settle_stream;
 use crate::state::{
     Delegation, OperatorPool, Pool, Position, RewardIndex, TicketKind, UndelegationQueue,
@@ -47,8 +47,9 @@ pub struct GetPositionValue<'info> {
 pub struct PositionValue {
     /// Rate used (numeraire units per LST unit × 10^18).
     pub rate: u128,
-    /// Whether the rate was read fresh from its source now; when not, the pool's cached rate
-    /// values the position and no new base yield is counted (as `claim` strips none).
+    /// Whether the rate was read fresh from its source now; when not (stale or unusable), the
+    /// pool's cached rate values the position and no new base yield is counted (as `claim`
+    /// strips none).
     pub rate_fresh: bool,
     /// Program holding a lien over the position, if any.
     pub lien_holder: Option<Pubkey>,
@@ -100,11 +101,7 @@ pub fn handler(ctx: Context<GetPositionValue>) -> Result<PositionValue> {
     let position_key = accounts.position.key();
 
     let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
-    let fresh_rate = match refresh_rate(&mut pool, source.as_ref(), &clock) {
-        Ok(rate) => Some(rate),
-        Err(e) if e == RestakingError::StaleRate.into() => None,
-        Err(e) => return Err(e),
-    };
+    let fresh_rate = refresh_rate_if_usable(&mut pool, source.as_ref(), &clock)?;
     if let Some(rate) = fresh_rate {
         pool.strip_idle(&mut position, rate)?;
     }
