@@ -89,9 +89,14 @@ fn run() -> Result<()> {
     Ok(())
 }
 
-/// The workspace root: two levels above this crate.
+/// The workspace root: two levels above this crate. `cargo run` tells the binary where its
+/// crate is at run time; that comes first, because checkouts sharing one `CARGO_TARGET_DIR`
+/// (as CI's cache does) share this binary's path, and the compile-time directory may then be
+/// another checkout's.
 fn workspace_root() -> Result<PathBuf> {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest_dir
         .join("../..")
         .canonicalize()
         .context("locating the workspace root")

@@ -41,8 +41,9 @@ export type PositionValue = {
   /** Rate used (numeraire units per LST unit × 10^18). */
   rate: bigint;
   /**
-   * Whether the rate was read fresh from its source now; when not, the pool's cached rate
-   * values the position and no new base yield is counted (as `claim` strips none).
+   * Whether the rate was read fresh from its source now; when not (stale or unusable), the
+   * pool's cached rate values the position and no new base yield is counted (as `claim`
+   * strips none).
    */
   rateFresh: boolean;
   /** Program holding a lien over the position, if any. */
@@ -73,8 +74,9 @@ export type PositionValueArgs = {
   /** Rate used (numeraire units per LST unit × 10^18). */
   rate: number | bigint;
   /**
-   * Whether the rate was read fresh from its source now; when not, the pool's cached rate
-   * values the position and no new base yield is counted (as `claim` strips none).
+   * Whether the rate was read fresh from its source now; when not (stale or unusable), the
+   * pool's cached rate values the position and no new base yield is counted (as `claim`
+   * strips none).
    */
   rateFresh: boolean;
   /** Program holding a lien over the position, if any. */
