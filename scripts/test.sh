@@ -58,7 +58,7 @@ run_tests() {
   [ "$status" -eq 0 ] || { printf '\ntests: %s passed, %s failed\n' "$passed" "$failed"; exit "$status"; }
 }
 
-# One cargo command line for both runs (and the demo as app/tests/demo.rs rather than a
+# One cargo command line for both runs (and the demo as app/cli/tests/demo.rs rather than a
 # `cargo run -p`): selecting other packages would resolve other features and rebuild.
 tests=(cargo test --locked --workspace --all-targets --no-fail-fast)
 

@@ -9,9 +9,10 @@
 // supported embedded bank for this Solana line.
 #![allow(deprecated)]
 
-pub mod client;
 /// Byte-exact SPL stake-pool and Marinade accounts (the program's `test-fixtures`).
 pub use restaking::rate_source::fixtures as rate_accounts;
+/// The program's Rust client (`app/client`), re-exported for the tests.
+pub use restaking_client as client;
 
 pub use solana_sdk;
 

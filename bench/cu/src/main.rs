@@ -13,17 +13,10 @@
 //! more than 20 % against the baseline; `--write-baseline <file>` records this run.
 #![allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
 
-// The instruction builders the tests use (anchor's generated `accounts::*`/`instruction::*`),
-// included rather than depended on: restaking-tests pulls solana-program-test, whose agave 3.1
-// cannot share a lockfile with litesvm's agave 4.2 without downgrading the program's own
-// dependencies.
-#[path = "../../../tests/src/client.rs"]
-#[allow(dead_code)]
-mod client;
-
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{AccountDeserialize, AccountSerialize};
+use restaking_client as client;
 use client::{PoolKeys, StreamKeys};
 use litesvm::LiteSVM;
 use restaking::constants::SPL_STAKE_POOL_PROGRAM_ID;

@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         }
         "ids" => {
             println!("program   {}", restaking::ID);
-            println!("config    {}", restaking_tests::client::config_pda());
+            println!("config    {}", restaking_client::config_pda());
             ExitCode::SUCCESS
         }
         "help" | "--help" | "-h" => {
