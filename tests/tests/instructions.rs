@@ -1612,7 +1612,8 @@ async fn open_position_ok() {
                 owner.pubkey().as_ref(),
             ]),
             version: ACCOUNT_VERSION,
-            reserved: [0; 32],
+            enforcement_tickets: 0,
+            reserved: [0; 30],
         },
     );
     let mut expected = before;
@@ -1693,7 +1694,8 @@ async fn open_position_after_close_is_fresh() {
             open_delegations: 0,
             bump: old.bump,
             version: ACCOUNT_VERSION,
-            reserved: [0; 32],
+            enforcement_tickets: 0,
+            reserved: [0; 30],
         },
     );
     assert_eq!(env.pool(&pool).await.position_count, 1);
@@ -2202,7 +2204,8 @@ async fn request_withdrawal_ok() {
             ]),
             version: ACCOUNT_VERSION,
             cohort: 0,
-            reserved: [0; 12],
+            enforcement: false,
+            reserved: [0; 11],
         },
     );
     let rent = env.lamports(&ticket).await;
@@ -2585,7 +2588,7 @@ async fn complete_withdrawal_twice() {
 
 /// Mallory completes Alice's ticket into her own account, naming Alice's position.
 #[tokio::test]
-async fn complete_withdrawal_not_position_owner() {
+async fn complete_withdrawal_not_ticket_beneficiary() {
     let (mut env, pool, alice) = setup_deposited().await;
     let mallory = env.user(&pool, 0).await;
     let ticket = env
@@ -2607,7 +2610,7 @@ async fn complete_withdrawal_not_position_owner() {
         &[ix],
         &[&mallory.kp],
         &watched,
-        RestakingError::NotPositionOwner,
+        RestakingError::NotTicketBeneficiary,
     )
     .await;
 }
@@ -2873,7 +2876,7 @@ async fn cancel_withdrawal_twice() {
 }
 
 #[tokio::test]
-async fn cancel_withdrawal_not_position_owner() {
+async fn cancel_withdrawal_not_ticket_beneficiary() {
     let (mut env, pool, alice) = setup_deposited().await;
     let mallory = env.user(&pool, 0).await;
     let ticket = env
@@ -2893,7 +2896,7 @@ async fn cancel_withdrawal_not_position_owner() {
         &[ix],
         &[&mallory.kp],
         &watched,
-        RestakingError::NotPositionOwner,
+        RestakingError::NotTicketBeneficiary,
     )
     .await;
 }

@@ -691,7 +691,8 @@ async fn undelegate_ok() {
             ]),
             version: ACCOUNT_VERSION,
             cohort: restaking::math::cohort_key(now + WITHDRAWAL_DELAY).unwrap(),
-            reserved: [0; 12],
+            enforcement: false,
+            reserved: [0; 11],
         },
     );
     let d = env.delegation(&pool, &alice, &x).await;

@@ -395,7 +395,7 @@ async fn scenario_s2_no_double_delegation() {
     let alice_position = pool.keys.position(&alice.key());
     let mut ix = client::delegate(alice.key(), &pool.keys, x.operator, ONE);
     let fake = client::delegation_pda(&alice_position, &y.bucket);
-    ix.accounts[6].pubkey = fake;
+    ix.accounts[7].pubkey = fake;
     assert_error(
         env.send(&[ix], &[&alice.kp]).await,
         RestakingError::WrongDelegation,

@@ -648,7 +648,7 @@ export async function delegate(env: Env, pool: PoolKeys, user: User, op: TestOpe
 export async function undelegate(env: Env, pool: PoolKeys, user: User, op: TestOperator, shares: bigint): StakerAction {
   const ticket = await nextTicket(env, user);
   const ix = getUndelegateInstruction({
-    owner: user.kp,
+    authority: user.kp,
     pool: pool.pool,
     position: user.position,
     operatorPool: op.bucket,
@@ -667,7 +667,7 @@ export async function requestWithdrawal(env: Env, pool: PoolKeys, user: User, am
   const ticket = await nextTicket(env, user);
   const out = await env.send([
     getRequestWithdrawalInstruction({
-      owner: user.kp,
+      authority: user.kp,
       pool: pool.pool,
       position: user.position,
       ticket,
@@ -683,7 +683,7 @@ export async function requestWithdrawal(env: Env, pool: PoolKeys, user: User, am
 export async function completeWithdrawal(env: Env, pool: PoolKeys, user: User, ticket: Address, bucket?: Address): Promise<TxOutcome> {
   return env.send([
     getCompleteWithdrawalInstruction({
-      owner: user.kp,
+      authority: user.kp,
       pool: pool.pool,
       position: user.position,
       ticket,
@@ -703,7 +703,7 @@ export async function completeWithdrawal(env: Env, pool: PoolKeys, user: User, t
 export async function cancelWithdrawal(env: Env, pool: PoolKeys, user: User, ticket: Address, op?: TestOperator): Promise<TxOutcome> {
   const bucket = op?.bucket;
   const ix = getCancelWithdrawalInstruction({
-    owner: user.kp,
+    authority: user.kp,
     pool: pool.pool,
     position: user.position,
     ticket,

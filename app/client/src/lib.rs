@@ -235,7 +235,32 @@ pub fn deposit(
     )
 }
 
+/// `request_withdrawal(amount)` by `owner`, as ticket `ticket_nonce`; `lien_holder` co-signs
+/// while the position has a lien.
 pub fn request_withdrawal(
+    owner: Pubkey,
+    keys: &PoolKeys,
+    ticket_nonce: u64,
+    amount: u64,
+    lien_holder: Option<Pubkey>,
+) -> Instruction {
+    request_withdrawal_by(owner, owner, keys, ticket_nonce, amount, lien_holder)
+}
+
+/// `request_withdrawal(amount)` from `owner`'s position signed by the lien holder `holder`
+/// alone: an enforcement ticket, the holder's to complete or cancel (SPEC §6).
+pub fn enforce_withdrawal(
+    holder: Pubkey,
+    owner: Pubkey,
+    keys: &PoolKeys,
+    ticket_nonce: u64,
+    amount: u64,
+) -> Instruction {
+    request_withdrawal_by(holder, owner, keys, ticket_nonce, amount, None)
+}
+
+fn request_withdrawal_by(
+    authority: Pubkey,
     owner: Pubkey,
     keys: &PoolKeys,
     ticket_nonce: u64,
@@ -245,7 +270,7 @@ pub fn request_withdrawal(
     let position = keys.position(&owner);
     ix(
         accounts::RequestWithdrawal {
-            owner,
+            authority,
             lien_holder,
             pool: keys.pool,
             position,
@@ -277,9 +302,23 @@ pub fn complete_ticket(
     owner_lst_account: Pubkey,
     bucket: Option<Pubkey>,
 ) -> Instruction {
+    complete_ticket_by(owner, owner, keys, ticket, owner_lst_account, bucket)
+}
+
+/// `complete_withdrawal` signed by `authority`, the ticket's beneficiary: the lien holder for
+/// its enforcement tickets, else `owner`; the LST goes to `destination`.
+pub fn complete_ticket_by(
+    authority: Pubkey,
+    owner: Pubkey,
+    keys: &PoolKeys,
+    ticket: Pubkey,
+    destination: Pubkey,
+    bucket: Option<Pubkey>,
+) -> Instruction {
+    let owner_lst_account = destination;
     ix(
         accounts::CompleteWithdrawal {
-            owner,
+            authority,
             pool: keys.pool,
             position: keys.position(&owner),
             ticket,
@@ -310,9 +349,24 @@ pub fn cancel_ticket(
     bucket: Option<Pubkey>,
     operator: Option<Pubkey>,
 ) -> Instruction {
+    cancel_ticket_by(owner, owner, keys, ticket, bucket, operator)
+}
+
+/// `cancel_withdrawal` signed by `authority`, the ticket's beneficiary (see
+/// [`complete_ticket_by`]); the owner's cancel on a position with a lien needs
+/// [`lien_cosigned`].
+pub fn cancel_ticket_by(
+    authority: Pubkey,
+    owner: Pubkey,
+    keys: &PoolKeys,
+    ticket: Pubkey,
+    bucket: Option<Pubkey>,
+    operator: Option<Pubkey>,
+) -> Instruction {
     ix(
         accounts::CancelWithdrawal {
-            owner,
+            authority,
+            lien_holder: None,
             pool: keys.pool,
             position: keys.position(&owner),
             ticket,
@@ -425,10 +479,48 @@ pub fn harvest_accounts(
     )
 }
 
+/// `set_lien`: `owner` and `holder` both sign.
+pub fn set_lien(owner: Pubkey, position: Pubkey, holder: Pubkey) -> Instruction {
+    ix(
+        accounts::SetLien {
+            owner,
+            lien_holder: holder,
+            position,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::SetLien {},
+    )
+}
+
+/// `release_lien`, signed by the holder.
+pub fn release_lien(holder: Pubkey, position: Pubkey) -> Instruction {
+    ix(
+        accounts::ReleaseLien {
+            lien_holder: holder,
+            position,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::ReleaseLien {},
+    )
+}
+
+/// Index of the optional `lien_holder` account in every instruction a lien gates
+/// (`delegate`, `undelegate`, `request_withdrawal`, `cancel_withdrawal`, `close_position`).
+pub const LIEN_HOLDER_INDEX: usize = 1;
+
+/// `ix` (built for the owner) with the lien holder `holder` as co-signer.
+pub fn lien_cosigned(mut ix: Instruction, holder: Pubkey) -> Instruction {
+    ix.accounts[LIEN_HOLDER_INDEX] = AccountMeta::new_readonly(holder, true);
+    ix
+}
+
 pub fn close_position(owner: Pubkey, keys: &PoolKeys) -> Instruction {
     ix(
         accounts::ClosePosition {
             owner,
+            lien_holder: None,
             pool: keys.pool,
             position: keys.position(&owner),
             event_authority: event_authority(),
@@ -496,6 +588,7 @@ pub fn delegate(owner: Pubkey, keys: &PoolKeys, operator: Pubkey, amount: u64) -
     ix(
         accounts::Delegate {
             owner,
+            lien_holder: None,
             config: config_pda(),
             pool: keys.pool,
             position,
@@ -511,8 +604,50 @@ pub fn delegate(owner: Pubkey, keys: &PoolKeys, operator: Pubkey, amount: u64) -
     )
 }
 
-/// `undelegate(shares)` of `owner`'s delegation to `operator_pool`, as ticket `ticket_nonce`.
+/// `undelegate(shares)` of `owner`'s delegation to `operator_pool`, as ticket `ticket_nonce`;
+/// `lien_holder` co-signs while the position has a lien.
 pub fn undelegate(
+    owner: Pubkey,
+    keys: &PoolKeys,
+    operator_pool: Pubkey,
+    ticket_nonce: u64,
+    shares: u64,
+    lien_holder: Option<Pubkey>,
+) -> Instruction {
+    undelegate_by(
+        owner,
+        owner,
+        keys,
+        operator_pool,
+        ticket_nonce,
+        shares,
+        lien_holder,
+    )
+}
+
+/// `undelegate(shares)` of `owner`'s delegation signed by the lien holder `holder` alone: an
+/// enforcement ticket, the holder's to complete or cancel (SPEC §6).
+pub fn enforce_undelegate(
+    holder: Pubkey,
+    owner: Pubkey,
+    keys: &PoolKeys,
+    operator_pool: Pubkey,
+    ticket_nonce: u64,
+    shares: u64,
+) -> Instruction {
+    undelegate_by(
+        holder,
+        owner,
+        keys,
+        operator_pool,
+        ticket_nonce,
+        shares,
+        None,
+    )
+}
+
+fn undelegate_by(
+    authority: Pubkey,
     owner: Pubkey,
     keys: &PoolKeys,
     operator_pool: Pubkey,
@@ -523,7 +658,7 @@ pub fn undelegate(
     let position = keys.position(&owner);
     ix(
         accounts::Undelegate {
-            owner,
+            authority,
             lien_holder,
             pool: keys.pool,
             position,

@@ -180,4 +180,23 @@ pub enum RestakingError {
     InvalidViewAccount,
     #[msg("The position view reports at most 8 delegations per call")]
     ViewTooLarge,
+
+    // --- lien (SPEC §6) ---------------------------------------------------------------------
+    #[msg("The position already has a lien")]
+    LienAlreadySet,
+    #[msg("The position has no lien")]
+    NoLien,
+    #[msg("Signer is not the position's lien holder")]
+    NotLienHolder,
+    /// A lien's holder must be another key than the owner, and not the default key.
+    #[msg("The lien holder must be another account than the position's owner")]
+    InvalidLienHolder,
+    /// A lien cannot be set while a ticket is open: the ticket would settle outside it.
+    #[msg("The position has open withdrawal tickets; settle them before setting a lien")]
+    TicketsOpen,
+    #[msg("The lien holder's enforcement tickets are still open")]
+    EnforcementTicketsOpen,
+    /// Enforcement tickets are settled by the lien holder, the others by the owner.
+    #[msg("Signer may not settle this ticket: it belongs to its beneficiary")]
+    NotTicketBeneficiary,
 }

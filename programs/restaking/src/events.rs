@@ -1,6 +1,6 @@
 //! Events, emitted through `emit_cpi!` so indexers read them from inner instructions.
 //! Each names the accounts involved, the amounts moved and the resulting totals.
-use crate::state::RateSource;
+use crate::state::{RateSource, TicketKind};
 use anchor_lang::prelude::*;
 
 /// `initialize_config`: the config as created.
@@ -570,4 +570,40 @@ pub struct SlashExecutedEvent {
     pub bucket_total_lst: u64,
     /// LST queued in the bucket's `Undelegate` tickets afterwards.
     pub bucket_queued_lst: u64,
+}
+
+/// `set_lien`: a program or key took a lien over a position (SPEC §6).
+#[event]
+pub struct LienSetEvent {
+    /// The position (`["position", pool, owner]`).
+    pub position: Pubkey,
+    /// The position's owner.
+    pub owner: Pubkey,
+    /// The lien holder.
+    pub lien_holder: Pubkey,
+}
+
+/// `release_lien`: the holder released its lien.
+#[event]
+pub struct LienReleasedEvent {
+    /// The position (`["position", pool, owner]`).
+    pub position: Pubkey,
+    /// The holder that released it.
+    pub lien_holder: Pubkey,
+}
+
+/// `undelegate` or `request_withdrawal` signed by the lien holder alone: the holder enforces
+/// its lien; the ticket is the holder's to complete or cancel.
+#[event]
+pub struct LienEnforcedEvent {
+    /// The position (`["position", pool, owner]`).
+    pub position: Pubkey,
+    /// The lien holder.
+    pub lien_holder: Pubkey,
+    /// The enforcement ticket opened.
+    pub ticket: Pubkey,
+    /// `Withdraw` (idle LST) or `Undelegate` (bucket shares).
+    pub kind: TicketKind,
+    /// LST queued (`Withdraw`) or the LST the shares were worth when queued (`Undelegate`).
+    pub lst: u64,
 }

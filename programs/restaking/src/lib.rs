@@ -207,4 +207,16 @@ pub mod restaking {
     pub fn close_position(ctx: Context<ClosePosition>) -> Result<()> {
         close_position::handler(ctx)
     }
+
+    // --- lien (SPEC §6) ---------------------------------------------------------------------
+
+    /// Puts a lien on a position; signed by the owner and the holder.
+    pub fn set_lien(ctx: Context<SetLien>) -> Result<()> {
+        set_lien::handler(ctx)
+    }
+
+    /// Releases the lien; signed by the holder alone.
+    pub fn release_lien(ctx: Context<ReleaseLien>) -> Result<()> {
+        release_lien::handler(ctx)
+    }
 }

@@ -27,6 +27,12 @@ import {
   type DelegationClosedEvent,
   getDepositEventDecoder,
   type DepositEvent,
+  getLienEnforcedEventDecoder,
+  type LienEnforcedEvent,
+  getLienReleasedEventDecoder,
+  type LienReleasedEvent,
+  getLienSetEventDecoder,
+  type LienSetEvent,
   getOperatorPoolOpenedEventDecoder,
   type OperatorPoolOpenedEvent,
   getOperatorRegisteredEventDecoder,
@@ -150,6 +156,13 @@ export const RESTAKING_ERRORS: Readonly<Record<number, { readonly name: string; 
   6072: { name: "TooManyTickets", message: "Too many open withdrawal tickets on this position" },
   6073: { name: "InvalidViewAccount", message: "Account passed to the position view is not a delegation or ticket group, or repeats" },
   6074: { name: "ViewTooLarge", message: "The position view reports at most 8 delegations per call" },
+  6075: { name: "LienAlreadySet", message: "The position already has a lien" },
+  6076: { name: "NoLien", message: "The position has no lien" },
+  6077: { name: "NotLienHolder", message: "Signer is not the position's lien holder" },
+  6078: { name: "InvalidLienHolder", message: "The lien holder must be another account than the position's owner" },
+  6079: { name: "TicketsOpen", message: "The position has open withdrawal tickets; settle them before setting a lien" },
+  6080: { name: "EnforcementTicketsOpen", message: "The lien holder's enforcement tickets are still open" },
+  6081: { name: "NotTicketBeneficiary", message: "Signer may not settle this ticket: it belongs to its beneficiary" },
 };
 
 /** An event of the program, by name, with its decoded fields. */
@@ -165,6 +178,9 @@ export type RestakingEvent =
   | { readonly name: "DelegateEvent"; readonly data: DelegateEvent }
   | { readonly name: "DelegationClosedEvent"; readonly data: DelegationClosedEvent }
   | { readonly name: "DepositEvent"; readonly data: DepositEvent }
+  | { readonly name: "LienEnforcedEvent"; readonly data: LienEnforcedEvent }
+  | { readonly name: "LienReleasedEvent"; readonly data: LienReleasedEvent }
+  | { readonly name: "LienSetEvent"; readonly data: LienSetEvent }
   | { readonly name: "OperatorPoolOpenedEvent"; readonly data: OperatorPoolOpenedEvent }
   | { readonly name: "OperatorRegisteredEvent"; readonly data: OperatorRegisteredEvent }
   | { readonly name: "OperatorUpdatedEvent"; readonly data: OperatorUpdatedEvent }
@@ -201,6 +217,9 @@ export const RESTAKING_EVENT_DISCRIMINATORS = {
   DelegateEvent: new Uint8Array([190, 32, 21, 167, 70, 227, 97, 240]),
   DelegationClosedEvent: new Uint8Array([135, 106, 33, 122, 137, 235, 202, 117]),
   DepositEvent: new Uint8Array([120, 248, 61, 83, 31, 142, 107, 144]),
+  LienEnforcedEvent: new Uint8Array([88, 119, 127, 151, 73, 160, 79, 7]),
+  LienReleasedEvent: new Uint8Array([130, 132, 130, 198, 199, 9, 99, 181]),
+  LienSetEvent: new Uint8Array([240, 222, 121, 216, 145, 69, 52, 24]),
   OperatorPoolOpenedEvent: new Uint8Array([58, 97, 17, 148, 199, 112, 11, 191]),
   OperatorRegisteredEvent: new Uint8Array([211, 30, 52, 2, 38, 83, 154, 208]),
   OperatorUpdatedEvent: new Uint8Array([48, 14, 19, 123, 253, 175, 162, 81]),
@@ -254,6 +273,12 @@ export function decodeRestakingEvent(
       return { name: "DelegationClosedEvent", data: getDelegationClosedEventDecoder().decode(body) };
     case "78f83d531f8e6b90":
       return { name: "DepositEvent", data: getDepositEventDecoder().decode(body) };
+    case "58777f9749a04f07":
+      return { name: "LienEnforcedEvent", data: getLienEnforcedEventDecoder().decode(body) };
+    case "828482c6c70963b5":
+      return { name: "LienReleasedEvent", data: getLienReleasedEventDecoder().decode(body) };
+    case "f0de79d891453418":
+      return { name: "LienSetEvent", data: getLienSetEventDecoder().decode(body) };
     case "3a611194c7700bbf":
       return { name: "OperatorPoolOpenedEvent", data: getOperatorPoolOpenedEventDecoder().decode(body) };
     case "d31e340226539ad0":

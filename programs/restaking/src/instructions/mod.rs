@@ -17,12 +17,14 @@
 #![allow(ambiguous_glob_reexports)]
 pub mod admin;
 pub mod crank;
+pub mod lien;
 pub mod operator;
 pub mod service;
 pub mod staker;
 
 pub use admin::*;
 pub use crank::*;
+pub use lien::*;
 pub use operator::*;
 pub use service::*;
 pub use staker::*;

@@ -29,8 +29,20 @@ pub struct Position {
     pub bump: u8,
     /// Layout version (`ACCOUNT_VERSION`) the account was written with.
     pub version: u8,
+    /// Open tickets the lien holder opened enforcing its lien (counted in `open_tickets` too);
+    /// the lien cannot be released while any is open.
+    pub enforcement_tickets: u16,
     /// Zeroed space for future fields, so they need no realloc.
-    pub reserved: [u8; 32],
+    pub reserved: [u8; 30],
+}
+
+/// Who moves LST out of a position (SPEC §6).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Actor {
+    /// The owner — with the lien holder's co-signature while a lien is set.
+    Owner,
+    /// The lien holder alone, enforcing its lien; its tickets are its own.
+    LienHolder,
 }
 
 impl Position {
@@ -40,6 +52,71 @@ impl Position {
 
     pub fn has_lien(&self) -> bool {
         self.lien_holder != Pubkey::default()
+    }
+
+    /// While a lien is set, its holder must be `co_signer` (`delegate`, `undelegate`,
+    /// `request_withdrawal`, `cancel_withdrawal` and `close_position` by the owner).
+    pub fn require_lien_consent(&self, co_signer: Option<&Pubkey>) -> Result<()> {
+        if self.has_lien() {
+            require!(
+                co_signer == Some(&self.lien_holder),
+                RestakingError::LienHolderSignatureRequired
+            );
+        }
+        Ok(())
+    }
+
+    /// Who `signer` acts as in an instruction that opens a ticket: the owner (with the lien
+    /// holder's consent while a lien is set), or the lien holder alone, enforcing its lien.
+    pub fn actor(&self, signer: &Pubkey, co_signer: Option<&Pubkey>) -> Result<Actor> {
+        if *signer == self.owner {
+            self.require_lien_consent(co_signer)?;
+            Ok(Actor::Owner)
+        } else if self.has_lien() && *signer == self.lien_holder {
+            Ok(Actor::LienHolder)
+        } else {
+            err!(RestakingError::NotPositionOwner)
+        }
+    }
+
+    /// Checks that `signer` may settle a ticket of this position: the lien holder for its
+    /// enforcement tickets, the owner for the others.
+    pub fn require_ticket_beneficiary(&self, enforcement: bool, signer: &Pubkey) -> Result<()> {
+        if enforcement {
+            require_keys_eq!(
+                *signer,
+                self.lien_holder,
+                RestakingError::NotTicketBeneficiary
+            );
+        } else {
+            require_keys_eq!(*signer, self.owner, RestakingError::NotTicketBeneficiary);
+        }
+        Ok(())
+    }
+
+    /// Sets a lien for `holder` (SPEC §6): none set yet, no ticket open (an open ticket would
+    /// settle outside the lien), and the holder is not the owner.
+    pub fn set_lien(&mut self, holder: Pubkey) -> Result<()> {
+        require!(!self.has_lien(), RestakingError::LienAlreadySet);
+        require!(self.open_tickets == 0, RestakingError::TicketsOpen);
+        require!(
+            holder != self.owner && holder != Pubkey::default(),
+            RestakingError::InvalidLienHolder
+        );
+        self.lien_holder = holder;
+        Ok(())
+    }
+
+    /// Releases the lien `holder` holds; not while its enforcement tickets are open.
+    pub fn release_lien(&mut self, holder: &Pubkey) -> Result<()> {
+        require!(self.has_lien(), RestakingError::NoLien);
+        require_keys_eq!(*holder, self.lien_holder, RestakingError::NotLienHolder);
+        require!(
+            self.enforcement_tickets == 0,
+            RestakingError::EnforcementTicketsOpen
+        );
+        self.lien_holder = Pubkey::default();
+        Ok(())
     }
 
     /// Strips the idle holding's base yield at `rate` into `unclaimed_yield`; returns it.
@@ -73,8 +150,9 @@ impl Position {
         Ok(principal)
     }
 
-    /// Takes the next ticket nonce and counts the ticket open; returns the nonce.
-    pub fn open_ticket(&mut self) -> Result<u64> {
+    /// Takes the next ticket nonce and counts the ticket open (an enforcement ticket also as
+    /// such); returns the nonce.
+    pub fn open_ticket(&mut self, enforcement: bool) -> Result<u64> {
         require!(
             self.open_tickets < crate::constants::MAX_OPEN_TICKETS,
             RestakingError::TooManyTickets
@@ -85,15 +163,27 @@ impl Position {
             .open_tickets
             .checked_add(1)
             .ok_or(RestakingError::MathOverflow)?;
+        if enforcement {
+            self.enforcement_tickets = self
+                .enforcement_tickets
+                .checked_add(1)
+                .ok_or(RestakingError::MathOverflow)?;
+        }
         Ok(nonce)
     }
 
     /// Counts a ticket closed (completed or cancelled).
-    pub fn close_ticket(&mut self) -> Result<()> {
+    pub fn close_ticket(&mut self, enforcement: bool) -> Result<()> {
         self.open_tickets = self
             .open_tickets
             .checked_sub(1)
             .ok_or(RestakingError::MathOverflow)?;
+        if enforcement {
+            self.enforcement_tickets = self
+                .enforcement_tickets
+                .checked_sub(1)
+                .ok_or(RestakingError::MathOverflow)?;
+        }
         Ok(())
     }
 
@@ -132,7 +222,8 @@ mod tests {
             open_delegations: 0,
             bump: 0,
             version: 1,
-            reserved: [0; 32],
+            enforcement_tickets: 0,
+            reserved: [0; 30],
         }
     }
 

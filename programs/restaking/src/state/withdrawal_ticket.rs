@@ -42,8 +42,11 @@ pub struct WithdrawalTicket {
     /// Cohort of an `Undelegate` ticket in its bucket's queue (`math::cohort_key(unlock_ts)`);
     /// `shares` are that cohort's shares. 0 for `Withdraw`.
     pub cohort: u32,
+    /// Opened by the lien holder enforcing its lien: only the holder may complete or cancel it
+    /// (SPEC §6).
+    pub enforcement: bool,
     /// Zeroed space for future fields, so they need no realloc.
-    pub reserved: [u8; 12],
+    pub reserved: [u8; 11],
 }
 
 impl WithdrawalTicket {

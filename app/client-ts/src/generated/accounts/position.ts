@@ -73,6 +73,11 @@ export type Position = {
   bump: number;
   /** Layout version (`ACCOUNT_VERSION`) the account was written with. */
   version: number;
+  /**
+   * Open tickets the lien holder opened enforcing its lien (counted in `open_tickets` too);
+   * the lien cannot be released while any is open.
+   */
+  enforcementTickets: number;
   /** Zeroed space for future fields, so they need no realloc. */
   reserved: ReadonlyUint8Array;
 };
@@ -100,6 +105,11 @@ export type PositionArgs = {
   bump: number;
   /** Layout version (`ACCOUNT_VERSION`) the account was written with. */
   version: number;
+  /**
+   * Open tickets the lien holder opened enforcing its lien (counted in `open_tickets` too);
+   * the lien cannot be released while any is open.
+   */
+  enforcementTickets: number;
   /** Zeroed space for future fields, so they need no realloc. */
   reserved: ReadonlyUint8Array;
 };
@@ -120,7 +130,8 @@ export function getPositionEncoder(): FixedSizeEncoder<PositionArgs> {
       ["openDelegations", getU16Encoder()],
       ["bump", getU8Encoder()],
       ["version", getU8Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 32)],
+      ["enforcementTickets", getU16Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 30)],
     ]),
     (value) => ({ ...value, discriminator: POSITION_DISCRIMINATOR }),
   );
@@ -141,7 +152,8 @@ export function getPositionDecoder(): FixedSizeDecoder<Position> {
     ["openDelegations", getU16Decoder()],
     ["bump", getU8Decoder()],
     ["version", getU8Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 32)],
+    ["enforcementTickets", getU16Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 30)],
   ]);
 }
 

@@ -17,6 +17,8 @@ import {
   fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
+  getBooleanDecoder,
+  getBooleanEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getI64Decoder,
@@ -88,6 +90,11 @@ export type WithdrawalTicket = {
    * `shares` are that cohort's shares. 0 for `Withdraw`.
    */
   cohort: number;
+  /**
+   * Opened by the lien holder enforcing its lien: only the holder may complete or cancel it
+   * (SPEC §6).
+   */
+  enforcement: boolean;
   /** Zeroed space for future fields, so they need no realloc. */
   reserved: ReadonlyUint8Array;
 };
@@ -120,6 +127,11 @@ export type WithdrawalTicketArgs = {
    * `shares` are that cohort's shares. 0 for `Withdraw`.
    */
   cohort: number;
+  /**
+   * Opened by the lien holder enforcing its lien: only the holder may complete or cancel it
+   * (SPEC §6).
+   */
+  enforcement: boolean;
   /** Zeroed space for future fields, so they need no realloc. */
   reserved: ReadonlyUint8Array;
 };
@@ -141,7 +153,8 @@ export function getWithdrawalTicketEncoder(): FixedSizeEncoder<WithdrawalTicketA
       ["bump", getU8Encoder()],
       ["version", getU8Encoder()],
       ["cohort", getU32Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 12)],
+      ["enforcement", getBooleanEncoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 11)],
     ]),
     (value) => ({ ...value, discriminator: WITHDRAWAL_TICKET_DISCRIMINATOR }),
   );
@@ -163,7 +176,8 @@ export function getWithdrawalTicketDecoder(): FixedSizeDecoder<WithdrawalTicket>
     ["bump", getU8Decoder()],
     ["version", getU8Decoder()],
     ["cohort", getU32Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 12)],
+    ["enforcement", getBooleanDecoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 11)],
   ]);
 }
 

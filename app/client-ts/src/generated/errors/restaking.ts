@@ -164,6 +164,20 @@ export const RESTAKING_ERROR__TOO_MANY_TICKETS = 0x17b8; // 6072
 export const RESTAKING_ERROR__INVALID_VIEW_ACCOUNT = 0x17b9; // 6073
 /** ViewTooLarge: The position view reports at most 8 delegations per call */
 export const RESTAKING_ERROR__VIEW_TOO_LARGE = 0x17ba; // 6074
+/** LienAlreadySet: The position already has a lien */
+export const RESTAKING_ERROR__LIEN_ALREADY_SET = 0x17bb; // 6075
+/** NoLien: The position has no lien */
+export const RESTAKING_ERROR__NO_LIEN = 0x17bc; // 6076
+/** NotLienHolder: Signer is not the position's lien holder */
+export const RESTAKING_ERROR__NOT_LIEN_HOLDER = 0x17bd; // 6077
+/** InvalidLienHolder: The lien holder must be another account than the position's owner */
+export const RESTAKING_ERROR__INVALID_LIEN_HOLDER = 0x17be; // 6078
+/** TicketsOpen: The position has open withdrawal tickets; settle them before setting a lien */
+export const RESTAKING_ERROR__TICKETS_OPEN = 0x17bf; // 6079
+/** EnforcementTicketsOpen: The lien holder's enforcement tickets are still open */
+export const RESTAKING_ERROR__ENFORCEMENT_TICKETS_OPEN = 0x17c0; // 6080
+/** NotTicketBeneficiary: Signer may not settle this ticket: it belongs to its beneficiary */
+export const RESTAKING_ERROR__NOT_TICKET_BENEFICIARY = 0x17c1; // 6081
 
 export type RestakingError =
   | typeof RESTAKING_ERROR__ACCOUNT_ALREADY_EXISTS
@@ -175,12 +189,14 @@ export type RestakingError =
   | typeof RESTAKING_ERROR__DEPOSIT_CAP_EXCEEDED
   | typeof RESTAKING_ERROR__DEPOSITS_PAUSED
   | typeof RESTAKING_ERROR__DIVISION_BY_ZERO
+  | typeof RESTAKING_ERROR__ENFORCEMENT_TICKETS_OPEN
   | typeof RESTAKING_ERROR__GUARDIAN_CANNOT_UNPAUSE
   | typeof RESTAKING_ERROR__INSUFFICIENT_FUNDS
   | typeof RESTAKING_ERROR__INSUFFICIENT_IDLE
   | typeof RESTAKING_ERROR__INSUFFICIENT_SHARES
   | typeof RESTAKING_ERROR__INVALID_ADDRESS
   | typeof RESTAKING_ERROR__INVALID_BPS
+  | typeof RESTAKING_ERROR__INVALID_LIEN_HOLDER
   | typeof RESTAKING_ERROR__INVALID_MINT
   | typeof RESTAKING_ERROR__INVALID_PAUSE_FLAGS
   | typeof RESTAKING_ERROR__INVALID_RATE
@@ -192,21 +208,25 @@ export type RestakingError =
   | typeof RESTAKING_ERROR__INVALID_VAULT
   | typeof RESTAKING_ERROR__INVALID_VIEW_ACCOUNT
   | typeof RESTAKING_ERROR__INVALID_WITHDRAWAL_DELAY
+  | typeof RESTAKING_ERROR__LIEN_ALREADY_SET
   | typeof RESTAKING_ERROR__LIEN_HOLDER_SIGNATURE_REQUIRED
   | typeof RESTAKING_ERROR__LINK_CANNOT_LOOSEN
   | typeof RESTAKING_ERROR__MALFORMED_RATE_SOURCE
   | typeof RESTAKING_ERROR__MATH_OVERFLOW
   | typeof RESTAKING_ERROR__METADATA_TOO_LONG
   | typeof RESTAKING_ERROR__MISSING_REWARD_INDEXES
+  | typeof RESTAKING_ERROR__NO_LIEN
   | typeof RESTAKING_ERROR__NOT_ADMIN_OR_GUARDIAN
   | typeof RESTAKING_ERROR__NOT_GUARDIAN
   | typeof RESTAKING_ERROR__NOTHING_RECEIVED
+  | typeof RESTAKING_ERROR__NOT_LIEN_HOLDER
   | typeof RESTAKING_ERROR__NOT_OPERATOR_AUTHORITY
   | typeof RESTAKING_ERROR__NOT_OPERATOR_OR_ADMIN
   | typeof RESTAKING_ERROR__NOT_PENDING_ADMIN
   | typeof RESTAKING_ERROR__NOT_POSITION_OWNER
   | typeof RESTAKING_ERROR__NOT_RATE_UPDATER
   | typeof RESTAKING_ERROR__NOT_SLASHER
+  | typeof RESTAKING_ERROR__NOT_TICKET_BENEFICIARY
   | typeof RESTAKING_ERROR__OPERATOR_INACTIVE
   | typeof RESTAKING_ERROR__POSITION_NOT_EMPTY
   | typeof RESTAKING_ERROR__RATE_CHANGE_TOO_LARGE
@@ -227,6 +247,7 @@ export type RestakingError =
   | typeof RESTAKING_ERROR__SLIPPAGE_EXCEEDED
   | typeof RESTAKING_ERROR__STALE_RATE
   | typeof RESTAKING_ERROR__TICKET_NOT_MATURED
+  | typeof RESTAKING_ERROR__TICKETS_OPEN
   | typeof RESTAKING_ERROR__TOO_MANY_REWARD_MINTS
   | typeof RESTAKING_ERROR__TOO_MANY_TICKETS
   | typeof RESTAKING_ERROR__UNAUTHORIZED
@@ -254,12 +275,14 @@ if (process.env.NODE_ENV !== "production") {
     [RESTAKING_ERROR__DEPOSIT_CAP_EXCEEDED]: `Deposit would exceed the pool's deposit cap`,
     [RESTAKING_ERROR__DEPOSITS_PAUSED]: `Deposits are paused`,
     [RESTAKING_ERROR__DIVISION_BY_ZERO]: `Division by zero`,
+    [RESTAKING_ERROR__ENFORCEMENT_TICKETS_OPEN]: `The lien holder's enforcement tickets are still open`,
     [RESTAKING_ERROR__GUARDIAN_CANNOT_UNPAUSE]: `The guardian may only add pause flags; only the admin may lift them`,
     [RESTAKING_ERROR__INSUFFICIENT_FUNDS]: `Source token account holds less than the amount`,
     [RESTAKING_ERROR__INSUFFICIENT_IDLE]: `Amount exceeds the position's idle LST`,
     [RESTAKING_ERROR__INSUFFICIENT_SHARES]: `Shares exceed the delegation's shares`,
     [RESTAKING_ERROR__INVALID_ADDRESS]: `Address must not be the default public key`,
     [RESTAKING_ERROR__INVALID_BPS]: `Basis points above 10,000 or above the configured maximum`,
+    [RESTAKING_ERROR__INVALID_LIEN_HOLDER]: `The lien holder must be another account than the position's owner`,
     [RESTAKING_ERROR__INVALID_MINT]: `Token account mint does not match the pool's LST mint`,
     [RESTAKING_ERROR__INVALID_PAUSE_FLAGS]: `Unknown pause flag bits`,
     [RESTAKING_ERROR__INVALID_RATE]: `Rate is zero or outside the supported range`,
@@ -271,21 +294,25 @@ if (process.env.NODE_ENV !== "production") {
     [RESTAKING_ERROR__INVALID_VAULT]: `Account is not the pool's vault`,
     [RESTAKING_ERROR__INVALID_VIEW_ACCOUNT]: `Account passed to the position view is not a delegation or ticket group, or repeats`,
     [RESTAKING_ERROR__INVALID_WITHDRAWAL_DELAY]: `Withdrawal delay outside the allowed range`,
+    [RESTAKING_ERROR__LIEN_ALREADY_SET]: `The position already has a lien`,
     [RESTAKING_ERROR__LIEN_HOLDER_SIGNATURE_REQUIRED]: `The position has a lien: its holder must sign too`,
     [RESTAKING_ERROR__LINK_CANNOT_LOOSEN]: `An active link's maximum slash can only grow; unlink first to lower it`,
     [RESTAKING_ERROR__MALFORMED_RATE_SOURCE]: `Rate source account data is malformed`,
     [RESTAKING_ERROR__MATH_OVERFLOW]: `Arithmetic overflow or underflow`,
     [RESTAKING_ERROR__METADATA_TOO_LONG]: `Metadata URI is too long`,
     [RESTAKING_ERROR__MISSING_REWARD_INDEXES]: `Every reward stream of the bucket must be passed, in slot order`,
+    [RESTAKING_ERROR__NO_LIEN]: `The position has no lien`,
     [RESTAKING_ERROR__NOT_ADMIN_OR_GUARDIAN]: `Signer is neither the admin nor the guardian`,
     [RESTAKING_ERROR__NOT_GUARDIAN]: `Signer is not the guardian`,
     [RESTAKING_ERROR__NOTHING_RECEIVED]: `Nothing was received by the vault`,
+    [RESTAKING_ERROR__NOT_LIEN_HOLDER]: `Signer is not the position's lien holder`,
     [RESTAKING_ERROR__NOT_OPERATOR_AUTHORITY]: `Signer is not the operator's authority`,
     [RESTAKING_ERROR__NOT_OPERATOR_OR_ADMIN]: `Signer is neither the operator's authority nor the admin`,
     [RESTAKING_ERROR__NOT_PENDING_ADMIN]: `Signer is not the pending admin`,
     [RESTAKING_ERROR__NOT_POSITION_OWNER]: `Signer is not the owner of this position`,
     [RESTAKING_ERROR__NOT_RATE_UPDATER]: `Signer is not the manual rate updater of this pool`,
     [RESTAKING_ERROR__NOT_SLASHER]: `Signer is not the service's slasher`,
+    [RESTAKING_ERROR__NOT_TICKET_BENEFICIARY]: `Signer may not settle this ticket: it belongs to its beneficiary`,
     [RESTAKING_ERROR__OPERATOR_INACTIVE]: `Operator is not active`,
     [RESTAKING_ERROR__POSITION_NOT_EMPTY]: `Position still holds LST, yield, tickets or delegations`,
     [RESTAKING_ERROR__RATE_CHANGE_TOO_LARGE]: `Rate push moves the rate by more than the allowed change`,
@@ -306,6 +333,7 @@ if (process.env.NODE_ENV !== "production") {
     [RESTAKING_ERROR__SLIPPAGE_EXCEEDED]: `Value received is below the minimum requested`,
     [RESTAKING_ERROR__STALE_RATE]: `Rate is stale`,
     [RESTAKING_ERROR__TICKET_NOT_MATURED]: `Withdrawal ticket has not matured yet`,
+    [RESTAKING_ERROR__TICKETS_OPEN]: `The position has open withdrawal tickets; settle them before setting a lien`,
     [RESTAKING_ERROR__TOO_MANY_REWARD_MINTS]: `The bucket already has the most reward streams allowed`,
     [RESTAKING_ERROR__TOO_MANY_TICKETS]: `Too many open withdrawal tickets on this position`,
     [RESTAKING_ERROR__UNAUTHORIZED]: `Signer is not the config admin`,

@@ -25,6 +25,7 @@ import {
   type InstructionWithAccounts,
   type InstructionWithData,
   type ReadonlyAccount,
+  type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
@@ -45,7 +46,8 @@ export function getCancelWithdrawalDiscriminatorBytes() {
 
 export type CancelWithdrawalInstruction<
   TProgram extends string = typeof RESTAKING_PROGRAM_ADDRESS,
-  TAccountOwner extends string | AccountMeta<string> = string,
+  TAccountAuthority extends string | AccountMeta<string> = string,
+  TAccountLienHolder extends string | AccountMeta<string> = string,
   TAccountPool extends string | AccountMeta<string> = string,
   TAccountPosition extends string | AccountMeta<string> = string,
   TAccountTicket extends string | AccountMeta<string> = string,
@@ -62,10 +64,14 @@ export type CancelWithdrawalInstruction<
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
-      TAccountOwner extends string
-        ? WritableSignerAccount<TAccountOwner> &
-            AccountSignerMeta<TAccountOwner>
-        : TAccountOwner,
+      TAccountAuthority extends string
+        ? WritableSignerAccount<TAccountAuthority> &
+            AccountSignerMeta<TAccountAuthority>
+        : TAccountAuthority,
+      TAccountLienHolder extends string
+        ? ReadonlySignerAccount<TAccountLienHolder> &
+            AccountSignerMeta<TAccountLienHolder>
+        : TAccountLienHolder,
       TAccountPool extends string
         ? WritableAccount<TAccountPool>
         : TAccountPool,
@@ -133,7 +139,8 @@ export function getCancelWithdrawalInstructionDataCodec(): FixedSizeCodec<
 }
 
 export type CancelWithdrawalInput<
-  TAccountOwner extends string = string,
+  TAccountAuthority extends string = string,
+  TAccountLienHolder extends string = string,
   TAccountPool extends string = string,
   TAccountPosition extends string = string,
   TAccountTicket extends string = string,
@@ -146,8 +153,13 @@ export type CancelWithdrawalInput<
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
-  /** The position's owner; gets the ticket's rent back. */
-  owner: TransactionSigner<TAccountOwner>;
+  /**
+   * The ticket's beneficiary: the lien holder for an enforcement ticket, else the position's
+   * owner; gets the ticket's rent back.
+   */
+  authority: TransactionSigner<TAccountAuthority>;
+  /** The lien holder's co-signature, when the owner cancels on a position with a lien. */
+  lienHolder?: TransactionSigner<TAccountLienHolder>;
   /** The pool (`["pool", lst_mint]`). */
   pool: Address<TAccountPool>;
   /** The staker's position (`["position", pool, owner]`). */
@@ -171,7 +183,8 @@ export type CancelWithdrawalInput<
 };
 
 export function getCancelWithdrawalInstruction<
-  TAccountOwner extends string,
+  TAccountAuthority extends string,
+  TAccountLienHolder extends string,
   TAccountPool extends string,
   TAccountPosition extends string,
   TAccountTicket extends string,
@@ -186,7 +199,8 @@ export function getCancelWithdrawalInstruction<
   TProgramAddress extends Address = typeof RESTAKING_PROGRAM_ADDRESS,
 >(
   input: CancelWithdrawalInput<
-    TAccountOwner,
+    TAccountAuthority,
+    TAccountLienHolder,
     TAccountPool,
     TAccountPosition,
     TAccountTicket,
@@ -202,7 +216,8 @@ export function getCancelWithdrawalInstruction<
   config?: { programAddress?: TProgramAddress },
 ): CancelWithdrawalInstruction<
   TProgramAddress,
-  TAccountOwner,
+  TAccountAuthority,
+  TAccountLienHolder,
   TAccountPool,
   TAccountPosition,
   TAccountTicket,
@@ -220,7 +235,8 @@ export function getCancelWithdrawalInstruction<
 
   // Original accounts.
   const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: true },
+    authority: { value: input.authority ?? null, isWritable: true },
+    lienHolder: { value: input.lienHolder ?? null, isWritable: false },
     pool: { value: input.pool ?? null, isWritable: true },
     position: { value: input.position ?? null, isWritable: true },
     ticket: { value: input.ticket ?? null, isWritable: true },
@@ -241,7 +257,8 @@ export function getCancelWithdrawalInstruction<
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
-      getAccountMeta(accounts.owner),
+      getAccountMeta(accounts.authority),
+      getAccountMeta(accounts.lienHolder),
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.position),
       getAccountMeta(accounts.ticket),
@@ -258,7 +275,8 @@ export function getCancelWithdrawalInstruction<
     programAddress,
   } as CancelWithdrawalInstruction<
     TProgramAddress,
-    TAccountOwner,
+    TAccountAuthority,
+    TAccountLienHolder,
     TAccountPool,
     TAccountPosition,
     TAccountTicket,
@@ -279,28 +297,33 @@ export type ParsedCancelWithdrawalInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** The position's owner; gets the ticket's rent back. */
-    owner: TAccountMetas[0];
+    /**
+     * The ticket's beneficiary: the lien holder for an enforcement ticket, else the position's
+     * owner; gets the ticket's rent back.
+     */
+    authority: TAccountMetas[0];
+    /** The lien holder's co-signature, when the owner cancels on a position with a lien. */
+    lienHolder?: TAccountMetas[1] | undefined;
     /** The pool (`["pool", lst_mint]`). */
-    pool: TAccountMetas[1];
+    pool: TAccountMetas[2];
     /** The staker's position (`["position", pool, owner]`). */
-    position: TAccountMetas[2];
+    position: TAccountMetas[3];
     /** The ticket to cancel; closed. */
-    ticket: TAccountMetas[3];
+    ticket: TAccountMetas[4];
     /** The pool's rate-source account (omit for manual pools). */
-    rateSource?: TAccountMetas[4] | undefined;
+    rateSource?: TAccountMetas[5] | undefined;
     /** The ticket's bucket (`Undelegate` tickets only). */
-    operatorPool?: TAccountMetas[5] | undefined;
+    operatorPool?: TAccountMetas[6] | undefined;
     /** The position's delegation to that bucket (`Undelegate` tickets only). */
-    delegation?: TAccountMetas[6] | undefined;
+    delegation?: TAccountMetas[7] | undefined;
     /** The bucket's undelegation queue (`Undelegate` tickets only). */
-    queue?: TAccountMetas[7] | undefined;
+    queue?: TAccountMetas[8] | undefined;
     /** The config, for its pause flags (`Undelegate` tickets only). */
-    config?: TAccountMetas[8] | undefined;
+    config?: TAccountMetas[9] | undefined;
     /** The bucket's operator, for its status (`Undelegate` tickets only). */
-    operator?: TAccountMetas[9] | undefined;
-    eventAuthority: TAccountMetas[10];
-    program: TAccountMetas[11];
+    operator?: TAccountMetas[10] | undefined;
+    eventAuthority: TAccountMetas[11];
+    program: TAccountMetas[12];
   };
   data: CancelWithdrawalInstructionData;
 };
@@ -313,7 +336,7 @@ export function parseCancelWithdrawalInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedCancelWithdrawalInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 12) {
+  if (instruction.accounts.length < 13) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -332,7 +355,8 @@ export function parseCancelWithdrawalInstruction<
   return {
     programAddress: instruction.programAddress,
     accounts: {
-      owner: getNextAccount(),
+      authority: getNextAccount(),
+      lienHolder: getNextOptionalAccount(),
       pool: getNextAccount(),
       position: getNextAccount(),
       ticket: getNextAccount(),

@@ -25,6 +25,7 @@ import {
   type InstructionWithAccounts,
   type InstructionWithData,
   type ReadonlyAccount,
+  type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
@@ -46,6 +47,7 @@ export function getClosePositionDiscriminatorBytes() {
 export type ClosePositionInstruction<
   TProgram extends string = typeof RESTAKING_PROGRAM_ADDRESS,
   TAccountOwner extends string | AccountMeta<string> = string,
+  TAccountLienHolder extends string | AccountMeta<string> = string,
   TAccountPool extends string | AccountMeta<string> = string,
   TAccountPosition extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
@@ -59,6 +61,10 @@ export type ClosePositionInstruction<
         ? WritableSignerAccount<TAccountOwner> &
             AccountSignerMeta<TAccountOwner>
         : TAccountOwner,
+      TAccountLienHolder extends string
+        ? ReadonlySignerAccount<TAccountLienHolder> &
+            AccountSignerMeta<TAccountLienHolder>
+        : TAccountLienHolder,
       TAccountPool extends string
         ? WritableAccount<TAccountPool>
         : TAccountPool,
@@ -106,6 +112,7 @@ export function getClosePositionInstructionDataCodec(): FixedSizeCodec<
 
 export type ClosePositionInput<
   TAccountOwner extends string = string,
+  TAccountLienHolder extends string = string,
   TAccountPool extends string = string,
   TAccountPosition extends string = string,
   TAccountEventAuthority extends string = string,
@@ -113,6 +120,8 @@ export type ClosePositionInput<
 > = {
   /** The position's owner; gets its rent back. */
   owner: TransactionSigner<TAccountOwner>;
+  /** The lien holder's co-signature, required while the position has a lien (SPEC §6). */
+  lienHolder?: TransactionSigner<TAccountLienHolder>;
   /** The pool (`["pool", lst_mint]`). */
   pool: Address<TAccountPool>;
   /** The empty position to close. */
@@ -123,6 +132,7 @@ export type ClosePositionInput<
 
 export function getClosePositionInstruction<
   TAccountOwner extends string,
+  TAccountLienHolder extends string,
   TAccountPool extends string,
   TAccountPosition extends string,
   TAccountEventAuthority extends string,
@@ -131,6 +141,7 @@ export function getClosePositionInstruction<
 >(
   input: ClosePositionInput<
     TAccountOwner,
+    TAccountLienHolder,
     TAccountPool,
     TAccountPosition,
     TAccountEventAuthority,
@@ -140,6 +151,7 @@ export function getClosePositionInstruction<
 ): ClosePositionInstruction<
   TProgramAddress,
   TAccountOwner,
+  TAccountLienHolder,
   TAccountPool,
   TAccountPosition,
   TAccountEventAuthority,
@@ -151,6 +163,7 @@ export function getClosePositionInstruction<
   // Original accounts.
   const originalAccounts = {
     owner: { value: input.owner ?? null, isWritable: true },
+    lienHolder: { value: input.lienHolder ?? null, isWritable: false },
     pool: { value: input.pool ?? null, isWritable: true },
     position: { value: input.position ?? null, isWritable: true },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
@@ -165,6 +178,7 @@ export function getClosePositionInstruction<
   return Object.freeze({
     accounts: [
       getAccountMeta(accounts.owner),
+      getAccountMeta(accounts.lienHolder),
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.position),
       getAccountMeta(accounts.eventAuthority),
@@ -175,6 +189,7 @@ export function getClosePositionInstruction<
   } as ClosePositionInstruction<
     TProgramAddress,
     TAccountOwner,
+    TAccountLienHolder,
     TAccountPool,
     TAccountPosition,
     TAccountEventAuthority,
@@ -190,12 +205,14 @@ export type ParsedClosePositionInstruction<
   accounts: {
     /** The position's owner; gets its rent back. */
     owner: TAccountMetas[0];
+    /** The lien holder's co-signature, required while the position has a lien (SPEC §6). */
+    lienHolder?: TAccountMetas[1] | undefined;
     /** The pool (`["pool", lst_mint]`). */
-    pool: TAccountMetas[1];
+    pool: TAccountMetas[2];
     /** The empty position to close. */
-    position: TAccountMetas[2];
-    eventAuthority: TAccountMetas[3];
-    program: TAccountMetas[4];
+    position: TAccountMetas[3];
+    eventAuthority: TAccountMetas[4];
+    program: TAccountMetas[5];
   };
   data: ClosePositionInstructionData;
 };
@@ -208,7 +225,7 @@ export function parseClosePositionInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedClosePositionInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 6) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -218,10 +235,17 @@ export function parseClosePositionInstruction<
     accountIndex += 1;
     return accountMeta;
   };
+  const getNextOptionalAccount = () => {
+    const accountMeta = getNextAccount();
+    return accountMeta.address === RESTAKING_PROGRAM_ADDRESS
+      ? undefined
+      : accountMeta;
+  };
   return {
     programAddress: instruction.programAddress,
     accounts: {
       owner: getNextAccount(),
+      lienHolder: getNextOptionalAccount(),
       pool: getNextAccount(),
       position: getNextAccount(),
       eventAuthority: getNextAccount(),

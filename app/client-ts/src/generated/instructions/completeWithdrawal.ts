@@ -45,7 +45,7 @@ export function getCompleteWithdrawalDiscriminatorBytes() {
 
 export type CompleteWithdrawalInstruction<
   TProgram extends string = typeof RESTAKING_PROGRAM_ADDRESS,
-  TAccountOwner extends string | AccountMeta<string> = string,
+  TAccountAuthority extends string | AccountMeta<string> = string,
   TAccountPool extends string | AccountMeta<string> = string,
   TAccountPosition extends string | AccountMeta<string> = string,
   TAccountTicket extends string | AccountMeta<string> = string,
@@ -64,10 +64,10 @@ export type CompleteWithdrawalInstruction<
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
-      TAccountOwner extends string
-        ? WritableSignerAccount<TAccountOwner> &
-            AccountSignerMeta<TAccountOwner>
-        : TAccountOwner,
+      TAccountAuthority extends string
+        ? WritableSignerAccount<TAccountAuthority> &
+            AccountSignerMeta<TAccountAuthority>
+        : TAccountAuthority,
       TAccountPool extends string
         ? WritableAccount<TAccountPool>
         : TAccountPool,
@@ -138,7 +138,7 @@ export function getCompleteWithdrawalInstructionDataCodec(): FixedSizeCodec<
 }
 
 export type CompleteWithdrawalInput<
-  TAccountOwner extends string = string,
+  TAccountAuthority extends string = string,
   TAccountPool extends string = string,
   TAccountPosition extends string = string,
   TAccountTicket extends string = string,
@@ -152,8 +152,11 @@ export type CompleteWithdrawalInput<
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
-  /** The position's owner; gets the ticket's rent back. */
-  owner: TransactionSigner<TAccountOwner>;
+  /**
+   * The ticket's beneficiary: the lien holder for an enforcement ticket, else the position's
+   * owner; gets the ticket's rent back.
+   */
+  authority: TransactionSigner<TAccountAuthority>;
   /** The pool (`["pool", lst_mint]`). */
   pool: Address<TAccountPool>;
   /** The staker's position (`["position", pool, owner]`). */
@@ -164,7 +167,7 @@ export type CompleteWithdrawalInput<
   lstMint: Address<TAccountLstMint>;
   /** The pool's LST vault (`["pool_vault", pool]`); pays the LST. */
   poolVault: Address<TAccountPoolVault>;
-  /** Any token account of the LST mint; receives the LST. */
+  /** Any token account of the LST mint, the beneficiary's choice; receives the LST. */
   ownerLstAccount: Address<TAccountOwnerLstAccount>;
   /** Token program of the mint (SPL Token or Token-2022). */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -179,7 +182,7 @@ export type CompleteWithdrawalInput<
 };
 
 export function getCompleteWithdrawalInstruction<
-  TAccountOwner extends string,
+  TAccountAuthority extends string,
   TAccountPool extends string,
   TAccountPosition extends string,
   TAccountTicket extends string,
@@ -195,7 +198,7 @@ export function getCompleteWithdrawalInstruction<
   TProgramAddress extends Address = typeof RESTAKING_PROGRAM_ADDRESS,
 >(
   input: CompleteWithdrawalInput<
-    TAccountOwner,
+    TAccountAuthority,
     TAccountPool,
     TAccountPosition,
     TAccountTicket,
@@ -212,7 +215,7 @@ export function getCompleteWithdrawalInstruction<
   config?: { programAddress?: TProgramAddress },
 ): CompleteWithdrawalInstruction<
   TProgramAddress,
-  TAccountOwner,
+  TAccountAuthority,
   TAccountPool,
   TAccountPosition,
   TAccountTicket,
@@ -231,7 +234,7 @@ export function getCompleteWithdrawalInstruction<
 
   // Original accounts.
   const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: true },
+    authority: { value: input.authority ?? null, isWritable: true },
     pool: { value: input.pool ?? null, isWritable: true },
     position: { value: input.position ?? null, isWritable: true },
     ticket: { value: input.ticket ?? null, isWritable: true },
@@ -259,7 +262,7 @@ export function getCompleteWithdrawalInstruction<
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
-      getAccountMeta(accounts.owner),
+      getAccountMeta(accounts.authority),
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.position),
       getAccountMeta(accounts.ticket),
@@ -277,7 +280,7 @@ export function getCompleteWithdrawalInstruction<
     programAddress,
   } as CompleteWithdrawalInstruction<
     TProgramAddress,
-    TAccountOwner,
+    TAccountAuthority,
     TAccountPool,
     TAccountPosition,
     TAccountTicket,
@@ -299,8 +302,11 @@ export type ParsedCompleteWithdrawalInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** The position's owner; gets the ticket's rent back. */
-    owner: TAccountMetas[0];
+    /**
+     * The ticket's beneficiary: the lien holder for an enforcement ticket, else the position's
+     * owner; gets the ticket's rent back.
+     */
+    authority: TAccountMetas[0];
     /** The pool (`["pool", lst_mint]`). */
     pool: TAccountMetas[1];
     /** The staker's position (`["position", pool, owner]`). */
@@ -311,7 +317,7 @@ export type ParsedCompleteWithdrawalInstruction<
     lstMint: TAccountMetas[4];
     /** The pool's LST vault (`["pool_vault", pool]`); pays the LST. */
     poolVault: TAccountMetas[5];
-    /** Any token account of the LST mint; receives the LST. */
+    /** Any token account of the LST mint, the beneficiary's choice; receives the LST. */
     ownerLstAccount: TAccountMetas[6];
     /** Token program of the mint (SPL Token or Token-2022). */
     tokenProgram: TAccountMetas[7];
@@ -354,7 +360,7 @@ export function parseCompleteWithdrawalInstruction<
   return {
     programAddress: instruction.programAddress,
     accounts: {
-      owner: getNextAccount(),
+      authority: getNextAccount(),
       pool: getNextAccount(),
       position: getNextAccount(),
       ticket: getNextAccount(),

@@ -27,6 +27,7 @@ import {
   type InstructionWithAccounts,
   type InstructionWithData,
   type ReadonlyAccount,
+  type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
@@ -46,6 +47,7 @@ export function getDelegateDiscriminatorBytes() {
 export type DelegateInstruction<
   TProgram extends string = typeof RESTAKING_PROGRAM_ADDRESS,
   TAccountOwner extends string | AccountMeta<string> = string,
+  TAccountLienHolder extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountPool extends string | AccountMeta<string> = string,
   TAccountPosition extends string | AccountMeta<string> = string,
@@ -66,6 +68,10 @@ export type DelegateInstruction<
         ? WritableSignerAccount<TAccountOwner> &
             AccountSignerMeta<TAccountOwner>
         : TAccountOwner,
+      TAccountLienHolder extends string
+        ? ReadonlySignerAccount<TAccountLienHolder> &
+            AccountSignerMeta<TAccountLienHolder>
+        : TAccountLienHolder,
       TAccountConfig extends string
         ? ReadonlyAccount<TAccountConfig>
         : TAccountConfig,
@@ -136,6 +142,7 @@ export function getDelegateInstructionDataCodec(): FixedSizeCodec<
 
 export type DelegateInput<
   TAccountOwner extends string = string,
+  TAccountLienHolder extends string = string,
   TAccountConfig extends string = string,
   TAccountPool extends string = string,
   TAccountPosition extends string = string,
@@ -149,6 +156,8 @@ export type DelegateInput<
 > = {
   /** Position owner; pays the delegation record's rent on first use. */
   owner: TransactionSigner<TAccountOwner>;
+  /** The lien holder's co-signature, required while the position has a lien (SPEC §6). */
+  lienHolder?: TransactionSigner<TAccountLienHolder>;
   /** The program config (pause flags). */
   config: Address<TAccountConfig>;
   /** The pool (`["pool", lst_mint]`). */
@@ -179,6 +188,7 @@ export type DelegateInput<
 
 export function getDelegateInstruction<
   TAccountOwner extends string,
+  TAccountLienHolder extends string,
   TAccountConfig extends string,
   TAccountPool extends string,
   TAccountPosition extends string,
@@ -193,6 +203,7 @@ export function getDelegateInstruction<
 >(
   input: DelegateInput<
     TAccountOwner,
+    TAccountLienHolder,
     TAccountConfig,
     TAccountPool,
     TAccountPosition,
@@ -208,6 +219,7 @@ export function getDelegateInstruction<
 ): DelegateInstruction<
   TProgramAddress,
   TAccountOwner,
+  TAccountLienHolder,
   TAccountConfig,
   TAccountPool,
   TAccountPosition,
@@ -225,6 +237,7 @@ export function getDelegateInstruction<
   // Original accounts.
   const originalAccounts = {
     owner: { value: input.owner ?? null, isWritable: true },
+    lienHolder: { value: input.lienHolder ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     pool: { value: input.pool ?? null, isWritable: true },
     position: { value: input.position ?? null, isWritable: true },
@@ -254,6 +267,7 @@ export function getDelegateInstruction<
   return Object.freeze({
     accounts: [
       getAccountMeta(accounts.owner),
+      getAccountMeta(accounts.lienHolder),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.position),
@@ -272,6 +286,7 @@ export function getDelegateInstruction<
   } as DelegateInstruction<
     TProgramAddress,
     TAccountOwner,
+    TAccountLienHolder,
     TAccountConfig,
     TAccountPool,
     TAccountPosition,
@@ -293,16 +308,18 @@ export type ParsedDelegateInstruction<
   accounts: {
     /** Position owner; pays the delegation record's rent on first use. */
     owner: TAccountMetas[0];
+    /** The lien holder's co-signature, required while the position has a lien (SPEC §6). */
+    lienHolder?: TAccountMetas[1] | undefined;
     /** The program config (pause flags). */
-    config: TAccountMetas[1];
+    config: TAccountMetas[2];
     /** The pool (`["pool", lst_mint]`). */
-    pool: TAccountMetas[2];
+    pool: TAccountMetas[3];
     /** The staker's position (`["position", pool, owner]`). */
-    position: TAccountMetas[3];
+    position: TAccountMetas[4];
     /** The bucket's operator; must be active. */
-    operator: TAccountMetas[4];
+    operator: TAccountMetas[5];
     /** The bucket delegated to. */
-    operatorPool: TAccountMetas[5];
+    operatorPool: TAccountMetas[6];
     /**
      * The position's delegation record for this bucket, PDA
      * `["delegation", position, operator_pool]`. On first use its address is derived and
@@ -311,13 +328,13 @@ export type ParsedDelegateInstruction<
      * must be these: this program creates a `Delegation` only at that PDA, so the record is
      * the PDA without paying ~1,500 CU a try to derive it again.
      */
-    delegation: TAccountMetas[6];
+    delegation: TAccountMetas[7];
     /** The pool's rate-source account (omit for manual pools). */
-    rateSource?: TAccountMetas[7] | undefined;
+    rateSource?: TAccountMetas[8] | undefined;
     /** The system program. */
-    systemProgram: TAccountMetas[8];
-    eventAuthority: TAccountMetas[9];
-    program: TAccountMetas[10];
+    systemProgram: TAccountMetas[9];
+    eventAuthority: TAccountMetas[10];
+    program: TAccountMetas[11];
   };
   data: DelegateInstructionData;
 };
@@ -330,7 +347,7 @@ export function parseDelegateInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedDelegateInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 11) {
+  if (instruction.accounts.length < 12) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -350,6 +367,7 @@ export function parseDelegateInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       owner: getNextAccount(),
+      lienHolder: getNextOptionalAccount(),
       config: getNextAccount(),
       pool: getNextAccount(),
       position: getNextAccount(),

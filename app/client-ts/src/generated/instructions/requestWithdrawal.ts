@@ -48,7 +48,7 @@ export function getRequestWithdrawalDiscriminatorBytes() {
 
 export type RequestWithdrawalInstruction<
   TProgram extends string = typeof RESTAKING_PROGRAM_ADDRESS,
-  TAccountOwner extends string | AccountMeta<string> = string,
+  TAccountAuthority extends string | AccountMeta<string> = string,
   TAccountLienHolder extends string | AccountMeta<string> = string,
   TAccountPool extends string | AccountMeta<string> = string,
   TAccountPosition extends string | AccountMeta<string> = string,
@@ -63,10 +63,10 @@ export type RequestWithdrawalInstruction<
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
-      TAccountOwner extends string
-        ? WritableSignerAccount<TAccountOwner> &
-            AccountSignerMeta<TAccountOwner>
-        : TAccountOwner,
+      TAccountAuthority extends string
+        ? WritableSignerAccount<TAccountAuthority> &
+            AccountSignerMeta<TAccountAuthority>
+        : TAccountAuthority,
       TAccountLienHolder extends string
         ? ReadonlySignerAccount<TAccountLienHolder> &
             AccountSignerMeta<TAccountLienHolder>
@@ -131,7 +131,7 @@ export function getRequestWithdrawalInstructionDataCodec(): FixedSizeCodec<
 }
 
 export type RequestWithdrawalInput<
-  TAccountOwner extends string = string,
+  TAccountAuthority extends string = string,
   TAccountLienHolder extends string = string,
   TAccountPool extends string = string,
   TAccountPosition extends string = string,
@@ -141,9 +141,12 @@ export type RequestWithdrawalInput<
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
-  /** Position owner; pays the ticket's rent and gets it back when the ticket closes. */
-  owner: TransactionSigner<TAccountOwner>;
-  /** Must sign when the position has a lien (SPEC §6). */
+  /**
+   * The position's owner, or its lien holder alone enforcing the lien; pays the ticket's
+   * rent and gets it back when the ticket closes.
+   */
+  authority: TransactionSigner<TAccountAuthority>;
+  /** The lien holder's co-signature, when the owner acts on a position with a lien. */
   lienHolder?: TransactionSigner<TAccountLienHolder>;
   /** The pool (`["pool", lst_mint]`). */
   pool: Address<TAccountPool>;
@@ -161,7 +164,7 @@ export type RequestWithdrawalInput<
 };
 
 export function getRequestWithdrawalInstruction<
-  TAccountOwner extends string,
+  TAccountAuthority extends string,
   TAccountLienHolder extends string,
   TAccountPool extends string,
   TAccountPosition extends string,
@@ -173,7 +176,7 @@ export function getRequestWithdrawalInstruction<
   TProgramAddress extends Address = typeof RESTAKING_PROGRAM_ADDRESS,
 >(
   input: RequestWithdrawalInput<
-    TAccountOwner,
+    TAccountAuthority,
     TAccountLienHolder,
     TAccountPool,
     TAccountPosition,
@@ -186,7 +189,7 @@ export function getRequestWithdrawalInstruction<
   config?: { programAddress?: TProgramAddress },
 ): RequestWithdrawalInstruction<
   TProgramAddress,
-  TAccountOwner,
+  TAccountAuthority,
   TAccountLienHolder,
   TAccountPool,
   TAccountPosition,
@@ -201,7 +204,7 @@ export function getRequestWithdrawalInstruction<
 
   // Original accounts.
   const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: true },
+    authority: { value: input.authority ?? null, isWritable: true },
     lienHolder: { value: input.lienHolder ?? null, isWritable: false },
     pool: { value: input.pool ?? null, isWritable: true },
     position: { value: input.position ?? null, isWritable: true },
@@ -228,7 +231,7 @@ export function getRequestWithdrawalInstruction<
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
-      getAccountMeta(accounts.owner),
+      getAccountMeta(accounts.authority),
       getAccountMeta(accounts.lienHolder),
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.position),
@@ -244,7 +247,7 @@ export function getRequestWithdrawalInstruction<
     programAddress,
   } as RequestWithdrawalInstruction<
     TProgramAddress,
-    TAccountOwner,
+    TAccountAuthority,
     TAccountLienHolder,
     TAccountPool,
     TAccountPosition,
@@ -262,9 +265,12 @@ export type ParsedRequestWithdrawalInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** Position owner; pays the ticket's rent and gets it back when the ticket closes. */
-    owner: TAccountMetas[0];
-    /** Must sign when the position has a lien (SPEC §6). */
+    /**
+     * The position's owner, or its lien holder alone enforcing the lien; pays the ticket's
+     * rent and gets it back when the ticket closes.
+     */
+    authority: TAccountMetas[0];
+    /** The lien holder's co-signature, when the owner acts on a position with a lien. */
     lienHolder?: TAccountMetas[1] | undefined;
     /** The pool (`["pool", lst_mint]`). */
     pool: TAccountMetas[2];
@@ -309,7 +315,7 @@ export function parseRequestWithdrawalInstruction<
   return {
     programAddress: instruction.programAddress,
     accounts: {
-      owner: getNextAccount(),
+      authority: getNextAccount(),
       lienHolder: getNextOptionalAccount(),
       pool: getNextAccount(),
       position: getNextAccount(),

@@ -46,7 +46,7 @@ export function getUndelegateDiscriminatorBytes() {
 
 export type UndelegateInstruction<
   TProgram extends string = typeof RESTAKING_PROGRAM_ADDRESS,
-  TAccountOwner extends string | AccountMeta<string> = string,
+  TAccountAuthority extends string | AccountMeta<string> = string,
   TAccountLienHolder extends string | AccountMeta<string> = string,
   TAccountPool extends string | AccountMeta<string> = string,
   TAccountPosition extends string | AccountMeta<string> = string,
@@ -64,10 +64,10 @@ export type UndelegateInstruction<
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
-      TAccountOwner extends string
-        ? WritableSignerAccount<TAccountOwner> &
-            AccountSignerMeta<TAccountOwner>
-        : TAccountOwner,
+      TAccountAuthority extends string
+        ? WritableSignerAccount<TAccountAuthority> &
+            AccountSignerMeta<TAccountAuthority>
+        : TAccountAuthority,
       TAccountLienHolder extends string
         ? ReadonlySignerAccount<TAccountLienHolder> &
             AccountSignerMeta<TAccountLienHolder>
@@ -141,7 +141,7 @@ export function getUndelegateInstructionDataCodec(): FixedSizeCodec<
 }
 
 export type UndelegateInput<
-  TAccountOwner extends string = string,
+  TAccountAuthority extends string = string,
   TAccountLienHolder extends string = string,
   TAccountPool extends string = string,
   TAccountPosition extends string = string,
@@ -154,9 +154,12 @@ export type UndelegateInput<
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
-  /** Position owner; pays the ticket's rent and gets it back when the ticket closes. */
-  owner: TransactionSigner<TAccountOwner>;
-  /** Must sign when the position has a lien (SPEC §6). */
+  /**
+   * The position's owner, or its lien holder alone enforcing the lien; pays the ticket's
+   * rent and gets it back when the ticket closes.
+   */
+  authority: TransactionSigner<TAccountAuthority>;
+  /** The lien holder's co-signature, when the owner acts on a position with a lien. */
   lienHolder?: TransactionSigner<TAccountLienHolder>;
   /** The pool (`["pool", lst_mint]`). */
   pool: Address<TAccountPool>;
@@ -180,7 +183,7 @@ export type UndelegateInput<
 };
 
 export function getUndelegateInstruction<
-  TAccountOwner extends string,
+  TAccountAuthority extends string,
   TAccountLienHolder extends string,
   TAccountPool extends string,
   TAccountPosition extends string,
@@ -195,7 +198,7 @@ export function getUndelegateInstruction<
   TProgramAddress extends Address = typeof RESTAKING_PROGRAM_ADDRESS,
 >(
   input: UndelegateInput<
-    TAccountOwner,
+    TAccountAuthority,
     TAccountLienHolder,
     TAccountPool,
     TAccountPosition,
@@ -211,7 +214,7 @@ export function getUndelegateInstruction<
   config?: { programAddress?: TProgramAddress },
 ): UndelegateInstruction<
   TProgramAddress,
-  TAccountOwner,
+  TAccountAuthority,
   TAccountLienHolder,
   TAccountPool,
   TAccountPosition,
@@ -229,7 +232,7 @@ export function getUndelegateInstruction<
 
   // Original accounts.
   const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: true },
+    authority: { value: input.authority ?? null, isWritable: true },
     lienHolder: { value: input.lienHolder ?? null, isWritable: false },
     pool: { value: input.pool ?? null, isWritable: true },
     position: { value: input.position ?? null, isWritable: true },
@@ -259,7 +262,7 @@ export function getUndelegateInstruction<
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
-      getAccountMeta(accounts.owner),
+      getAccountMeta(accounts.authority),
       getAccountMeta(accounts.lienHolder),
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.position),
@@ -278,7 +281,7 @@ export function getUndelegateInstruction<
     programAddress,
   } as UndelegateInstruction<
     TProgramAddress,
-    TAccountOwner,
+    TAccountAuthority,
     TAccountLienHolder,
     TAccountPool,
     TAccountPosition,
@@ -299,9 +302,12 @@ export type ParsedUndelegateInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** Position owner; pays the ticket's rent and gets it back when the ticket closes. */
-    owner: TAccountMetas[0];
-    /** Must sign when the position has a lien (SPEC §6). */
+    /**
+     * The position's owner, or its lien holder alone enforcing the lien; pays the ticket's
+     * rent and gets it back when the ticket closes.
+     */
+    authority: TAccountMetas[0];
+    /** The lien holder's co-signature, when the owner acts on a position with a lien. */
     lienHolder?: TAccountMetas[1] | undefined;
     /** The pool (`["pool", lst_mint]`). */
     pool: TAccountMetas[2];
@@ -352,7 +358,7 @@ export function parseUndelegateInstruction<
   return {
     programAddress: instruction.programAddress,
     accounts: {
-      owner: getNextAccount(),
+      authority: getNextAccount(),
       lienHolder: getNextOptionalAccount(),
       pool: getNextAccount(),
       position: getNextAccount(),

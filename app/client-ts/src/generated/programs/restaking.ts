@@ -40,8 +40,10 @@ import {
   parsePushRateInstruction,
   parseRegisterOperatorInstruction,
   parseRegisterServiceInstruction,
+  parseReleaseLienInstruction,
   parseRequestSlashInstruction,
   parseRequestWithdrawalInstruction,
+  parseSetLienInstruction,
   parseSetPauseInstruction,
   parseTransferAdminInstruction,
   parseUndelegateInstruction,
@@ -73,8 +75,10 @@ import {
   type ParsedPushRateInstruction,
   type ParsedRegisterOperatorInstruction,
   type ParsedRegisterServiceInstruction,
+  type ParsedReleaseLienInstruction,
   type ParsedRequestSlashInstruction,
   type ParsedRequestWithdrawalInstruction,
+  type ParsedSetLienInstruction,
   type ParsedSetPauseInstruction,
   type ParsedTransferAdminInstruction,
   type ParsedUndelegateInstruction,
@@ -268,8 +272,10 @@ export enum RestakingInstruction {
   PushRate,
   RegisterOperator,
   RegisterService,
+  ReleaseLien,
   RequestSlash,
   RequestWithdrawal,
+  SetLien,
   SetPause,
   TransferAdmin,
   Undelegate,
@@ -541,6 +547,17 @@ export function identifyRestakingInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([157, 159, 226, 227, 86, 43, 30, 169]),
+      ),
+      0,
+    )
+  ) {
+    return RestakingInstruction.ReleaseLien;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([194, 131, 176, 79, 156, 76, 112, 255]),
       ),
       0,
@@ -558,6 +575,17 @@ export function identifyRestakingInstruction(
     )
   ) {
     return RestakingInstruction.RequestWithdrawal;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([88, 201, 215, 255, 157, 103, 34, 207]),
+      ),
+      0,
+    )
+  ) {
+    return RestakingInstruction.SetLien;
   }
   if (
     containsBytes(
@@ -725,11 +753,17 @@ export type ParsedRestakingInstruction<
       instructionType: RestakingInstruction.RegisterService;
     } & ParsedRegisterServiceInstruction<TProgram>)
   | ({
+      instructionType: RestakingInstruction.ReleaseLien;
+    } & ParsedReleaseLienInstruction<TProgram>)
+  | ({
       instructionType: RestakingInstruction.RequestSlash;
     } & ParsedRequestSlashInstruction<TProgram>)
   | ({
       instructionType: RestakingInstruction.RequestWithdrawal;
     } & ParsedRequestWithdrawalInstruction<TProgram>)
+  | ({
+      instructionType: RestakingInstruction.SetLien;
+    } & ParsedSetLienInstruction<TProgram>)
   | ({
       instructionType: RestakingInstruction.SetPause;
     } & ParsedSetPauseInstruction<TProgram>)
@@ -921,6 +955,13 @@ export function parseRestakingInstruction<TProgram extends string>(
         ...parseRegisterServiceInstruction(instruction),
       };
     }
+    case RestakingInstruction.ReleaseLien: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: RestakingInstruction.ReleaseLien,
+        ...parseReleaseLienInstruction(instruction),
+      };
+    }
     case RestakingInstruction.RequestSlash: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -933,6 +974,13 @@ export function parseRestakingInstruction<TProgram extends string>(
       return {
         instructionType: RestakingInstruction.RequestWithdrawal,
         ...parseRequestWithdrawalInstruction(instruction),
+      };
+    }
+    case RestakingInstruction.SetLien: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: RestakingInstruction.SetLien,
+        ...parseSetLienInstruction(instruction),
       };
     }
     case RestakingInstruction.SetPause: {

@@ -6,11 +6,15 @@
 //! rules: not while delegations are paused, the operator is inactive, a slash is pending on
 //! the bucket or the bucket is depleted — the ticket then stays queued, unchanged, and can
 //! still complete when it matures.
+//!
+//! Signed by the ticket's beneficiary: the lien holder for its enforcement tickets; else the
+//! owner, with the lien holder's co-signature while a lien is set.
 use crate::constants::PAUSE_DELEGATIONS;
 use crate::error::RestakingError;
 use crate::events::WithdrawalCancelledEvent;
 use crate::instructions::staker::complete_withdrawal::load_queue;
 use crate::instructions::staker::complete_withdrawal::undelegation_accounts;
+use crate::instructions::staker::request_withdrawal::co_signer;
 use crate::math::{value_of_lst_floor, SafeMath};
 use crate::rate_source::refresh_rate;
 use crate::reward_streams::{load_indexes, settle_all};
@@ -23,23 +27,22 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct CancelWithdrawal<'info> {
-    /// The position's owner; gets the ticket's rent back.
+    /// The ticket's beneficiary: the lien holder for an enforcement ticket, else the position's
+    /// owner; gets the ticket's rent back.
     #[account(mut)]
-    pub owner: Signer<'info>,
+    pub authority: Signer<'info>,
+    /// The lien holder's co-signature, when the owner cancels on a position with a lien.
+    pub lien_holder: Option<Signer<'info>>,
     /// The pool (`["pool", lst_mint]`).
     #[account(mut, dup)]
     pub pool: Box<Account<'info, Pool>>,
     /// The staker's position (`["position", pool, owner]`).
-    #[account(
-        mut, dup,
-        has_one = owner @ RestakingError::NotPositionOwner,
-        has_one = pool @ RestakingError::WrongPool,
-    )]
+    #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]
     pub position: Box<Account<'info, Position>>,
     /// The ticket to cancel; closed.
     #[account(
         mut, dup,
-        close = owner,
+        close = authority,
         has_one = position @ RestakingError::WrongTicket,
     )]
     pub ticket: Box<Account<'info, WithdrawalTicket>>,
@@ -69,8 +72,12 @@ pub fn handler(ctx: Context<CancelWithdrawal>) -> Result<()> {
     let position = &mut accounts.position;
 
     let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
+    position.require_ticket_beneficiary(ticket.enforcement, &accounts.authority.key())?;
+    if !ticket.enforcement {
+        position.require_lien_consent(co_signer(&accounts.lien_holder).as_ref())?;
+    }
     let rate = refresh_rate(pool, source.as_ref(), &clock)?;
-    position.close_ticket()?;
+    position.close_ticket(ticket.enforcement)?;
 
     let (lst, principal) = match ticket.kind {
         TicketKind::Withdraw => {

@@ -3,6 +3,7 @@
 //! block it: it is dropped from the pool's total principal.
 use crate::error::RestakingError;
 use crate::events::PositionClosedEvent;
+use crate::instructions::staker::request_withdrawal::co_signer;
 use crate::math::SafeMath;
 use crate::state::{Pool, Position};
 use anchor_lang::prelude::*;
@@ -13,6 +14,8 @@ pub struct ClosePosition<'info> {
     /// The position's owner; gets its rent back.
     #[account(mut)]
     pub owner: Signer<'info>,
+    /// The lien holder's co-signature, required while the position has a lien (SPEC §6).
+    pub lien_holder: Option<Signer<'info>>,
     /// The pool (`["pool", lst_mint]`).
     #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
@@ -22,6 +25,8 @@ pub struct ClosePosition<'info> {
         close = owner,
         has_one = owner @ RestakingError::NotPositionOwner,
         has_one = pool @ RestakingError::WrongPool,
+        constraint = position.require_lien_consent(co_signer(&lien_holder).as_ref()).is_ok()
+            @ RestakingError::LienHolderSignatureRequired,
         constraint = position.is_empty() @ RestakingError::PositionNotEmpty,
     )]
     pub position: Account<'info, Position>,

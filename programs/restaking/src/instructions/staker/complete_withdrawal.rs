@@ -1,4 +1,5 @@
-//! `complete_withdrawal`: settles a matured ticket and closes it (rent back to the owner).
+//! `complete_withdrawal`: settles a matured ticket and closes it (rent back to its beneficiary,
+//! who signs: the lien holder for its enforcement tickets, the owner for the others).
 //! A `Withdraw` ticket pays its LST to the owner's token account; an `Undelegate` ticket
 //! returns its LST — cut by any slash since it was opened — from the bucket's queue to the
 //! position's idle holding (pass `operator_pool`, `delegation` and `queue` for it; the token
@@ -20,9 +21,10 @@ use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 #[event_cpi]
 #[derive(Accounts)]
 pub struct CompleteWithdrawal<'info> {
-    /// The position's owner; gets the ticket's rent back.
+    /// The ticket's beneficiary: the lien holder for an enforcement ticket, else the position's
+    /// owner; gets the ticket's rent back.
     #[account(mut)]
-    pub owner: Signer<'info>,
+    pub authority: Signer<'info>,
     /// The pool (`["pool", lst_mint]`).
     #[account(
         mut, dup,
@@ -32,16 +34,12 @@ pub struct CompleteWithdrawal<'info> {
     )]
     pub pool: Box<Account<'info, Pool>>,
     /// The staker's position (`["position", pool, owner]`).
-    #[account(
-        mut, dup,
-        has_one = owner @ RestakingError::NotPositionOwner,
-        has_one = pool @ RestakingError::WrongPool,
-    )]
+    #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]
     pub position: Box<Account<'info, Position>>,
     /// The matured ticket; closed.
     #[account(
         mut, dup,
-        close = owner,
+        close = authority,
         has_one = position @ RestakingError::WrongTicket,
     )]
     pub ticket: Box<Account<'info, WithdrawalTicket>>,
@@ -51,7 +49,7 @@ pub struct CompleteWithdrawal<'info> {
     /// The pool's LST vault (`["pool_vault", pool]`); pays the LST.
     #[account(mut, dup)]
     pub pool_vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// Any token account of the LST mint; receives the LST.
+    /// Any token account of the LST mint, the beneficiary's choice; receives the LST.
     #[account(
         mut, dup,
         constraint = owner_lst_account.mint == lst_mint.key() @ RestakingError::InvalidMint,
@@ -75,10 +73,11 @@ pub fn handler(ctx: Context<CompleteWithdrawal>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let accounts = &mut *ctx.accounts;
     let ticket = &accounts.ticket;
-    require!(ticket.is_matured(now), RestakingError::TicketNotMatured);
     let pool = &mut accounts.pool;
     let position = &mut accounts.position;
-    position.close_ticket()?;
+    position.require_ticket_beneficiary(ticket.enforcement, &accounts.authority.key())?;
+    require!(ticket.is_matured(now), RestakingError::TicketNotMatured);
+    position.close_ticket(ticket.enforcement)?;
 
     let (lst, destination) = match ticket.kind {
         TicketKind::Withdraw => {

@@ -7,6 +7,7 @@
 use crate::constants::{ACCOUNT_VERSION, MAX_REWARD_MINTS, PAUSE_DELEGATIONS};
 use crate::error::RestakingError;
 use crate::events::DelegateEvent;
+use crate::instructions::staker::request_withdrawal::co_signer;
 use crate::math::SafeMath;
 use crate::pda::{init_account, load, store};
 use crate::rate_source::refresh_rate;
@@ -20,6 +21,8 @@ pub struct Delegate<'info> {
     /// Position owner; pays the delegation record's rent on first use.
     #[account(mut)]
     pub owner: Signer<'info>,
+    /// The lien holder's co-signature, required while the position has a lien (SPEC §6).
+    pub lien_holder: Option<Signer<'info>>,
     /// The program config (pause flags).
     pub config: Box<Account<'info, Config>>,
     /// The pool (`["pool", lst_mint]`).
@@ -60,6 +63,8 @@ pub struct Delegate<'info> {
 impl Delegate<'_> {
     fn validate(&self, amount: u64) -> Result<()> {
         require!(amount > 0, RestakingError::ZeroAmount);
+        self.position
+            .require_lien_consent(co_signer(&self.lien_holder).as_ref())?;
         require!(
             !self.config.is_paused(PAUSE_DELEGATIONS),
             RestakingError::DelegationsPaused

@@ -54,7 +54,8 @@ pub fn handler(ctx: Context<OpenPosition>) -> Result<()> {
             open_delegations: 0,
             bump: ctx.bumps.position,
             version: ACCOUNT_VERSION,
-            reserved: [0; 32],
+            enforcement_tickets: 0,
+            reserved: [0; 30],
         },
     )?;
     emit_cpi!(PositionOpenedEvent {

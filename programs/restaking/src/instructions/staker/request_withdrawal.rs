@@ -1,31 +1,31 @@
 //! `request_withdrawal(amount)`: moves idle LST into a `Withdraw` ticket that unlocks after the
 //! pool's withdrawal delay. The ticket earns nothing while queued.
+//!
+//! Signed by the owner (and the lien holder while a lien is set), or by the lien holder alone
+//! enforcing its lien: the ticket is then the holder's to complete or cancel (SPEC §6).
 use crate::constants::ACCOUNT_VERSION;
 use crate::error::RestakingError;
-use crate::events::WithdrawalRequestedEvent;
+use crate::events::{LienEnforcedEvent, WithdrawalRequestedEvent};
 use crate::math::SafeMath;
 use crate::pda::init_account;
 use crate::rate_source::refresh_rate;
-use crate::state::{Pool, Position, TicketKind, WithdrawalTicket};
+use crate::state::{Actor, Pool, Position, TicketKind, WithdrawalTicket};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RequestWithdrawal<'info> {
-    /// Position owner; pays the ticket's rent and gets it back when the ticket closes.
+    /// The position's owner, or its lien holder alone enforcing the lien; pays the ticket's
+    /// rent and gets it back when the ticket closes.
     #[account(mut)]
-    pub owner: Signer<'info>,
-    /// Must sign when the position has a lien (SPEC §6).
+    pub authority: Signer<'info>,
+    /// The lien holder's co-signature, when the owner acts on a position with a lien.
     pub lien_holder: Option<Signer<'info>>,
     /// The pool (`["pool", lst_mint]`).
     #[account(mut, dup)]
     pub pool: Box<Account<'info, Pool>>,
     /// The staker's position (`["position", pool, owner]`).
-    #[account(
-        mut, dup,
-        has_one = owner @ RestakingError::NotPositionOwner,
-        has_one = pool @ RestakingError::WrongPool,
-    )]
+    #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]
     pub position: Box<Account<'info, Position>>,
     /// The new `Withdraw` ticket, created by this instruction at the position's `ticket_nonce`.
     /// CHECK: seeds checked here; created with `pda::init_account` (robust to pre-funding).
@@ -49,7 +49,6 @@ pub struct RequestWithdrawal<'info> {
 impl RequestWithdrawal<'_> {
     fn validate(&self, amount: u64) -> Result<()> {
         require!(amount > 0, RestakingError::ZeroAmount);
-        require_lien_signature(&self.position, self.lien_holder.as_ref())?;
         Ok(())
     }
 }
@@ -71,7 +70,7 @@ pub fn create_ticket(
     delay_secs: i64,
     mut ticket: WithdrawalTicket,
 ) -> Result<WithdrawalTicket> {
-    let nonce = position.open_ticket()?;
+    let nonce = position.open_ticket(ticket.enforcement)?;
     let position_key = position.key();
     ticket.position = position_key;
     ticket.nonce = nonce;
@@ -97,13 +96,9 @@ pub fn create_ticket(
     Ok(ticket)
 }
 
-/// With a lien set, the holder named in the position must have signed.
-pub fn require_lien_signature(position: &Position, lien_holder: Option<&Signer>) -> Result<()> {
-    if position.has_lien() {
-        let signed = lien_holder.is_some_and(|s| s.key() == position.lien_holder);
-        require!(signed, RestakingError::LienHolderSignatureRequired);
-    }
-    Ok(())
+/// The lien holder's key if it signed.
+pub fn co_signer(lien_holder: &Option<Signer>) -> Option<Pubkey> {
+    lien_holder.as_ref().map(|s| s.key())
 }
 
 #[access_control(ctx.accounts.validate(amount))]
@@ -112,6 +107,10 @@ pub fn handler(ctx: Context<RequestWithdrawal>, amount: u64) -> Result<()> {
     let accounts = &mut *ctx.accounts;
     let pool = &mut accounts.pool;
     let position = &mut accounts.position;
+    let actor = position.actor(
+        &accounts.authority.key(),
+        co_signer(&accounts.lien_holder).as_ref(),
+    )?;
 
     let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
     let rate = refresh_rate(pool, source.as_ref(), &clock)?;
@@ -123,7 +122,7 @@ pub fn handler(ctx: Context<RequestWithdrawal>, amount: u64) -> Result<()> {
 
     let ticket = create_ticket(
         TicketAccounts {
-            payer: &accounts.owner.to_account_info(),
+            payer: &accounts.authority.to_account_info(),
             ticket: &accounts.ticket.to_account_info(),
             system_program: &accounts.system_program.to_account_info(),
             bump: ctx.bumps.ticket,
@@ -135,6 +134,7 @@ pub fn handler(ctx: Context<RequestWithdrawal>, amount: u64) -> Result<()> {
             kind: TicketKind::Withdraw,
             lst: amount,
             principal,
+            enforcement: actor == Actor::LienHolder,
             ..WithdrawalTicket::default()
         },
     )?;
@@ -150,6 +150,16 @@ pub fn handler(ctx: Context<RequestWithdrawal>, amount: u64) -> Result<()> {
         position_idle_lst: position.idle_lst,
         pool_total_ticket_lst: pool.total_ticket_lst,
     };
+    let enforced = ticket.enforcement.then(|| LienEnforcedEvent {
+        position: position.key(),
+        lien_holder: position.lien_holder,
+        ticket: accounts.ticket.key(),
+        kind: TicketKind::Withdraw,
+        lst: amount,
+    });
     emit_cpi!(event);
+    if let Some(enforced) = enforced {
+        emit_cpi!(enforced);
+    }
     Ok(())
 }

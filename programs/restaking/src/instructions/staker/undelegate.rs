@@ -4,37 +4,36 @@
 //! idle holding. Never refused for a pending slash: the queue is cut with the bucket, so
 //! leaving cannot escape it.
 //!
+//! Signed by the owner (and the lien holder while a lien is set), or by the lien holder alone
+//! enforcing its lien: the ticket is then the holder's to complete or cancel (SPEC §6).
+//!
 //! Remaining accounts: every `RewardIndex` of the bucket, in slot order.
 use crate::error::RestakingError;
-use crate::events::UndelegationRequestedEvent;
-use crate::instructions::staker::request_withdrawal::{
-    create_ticket, require_lien_signature, TicketAccounts,
-};
+use crate::events::{LienEnforcedEvent, UndelegationRequestedEvent};
+use crate::instructions::staker::request_withdrawal::{co_signer, create_ticket, TicketAccounts};
 use crate::math::{cohort_key, SafeMath};
 use crate::rate_source::refresh_rate;
 use crate::reward_streams::{load_indexes, settle_all};
 use crate::state::{
-    Delegation, Exit, OperatorPool, Pool, Position, TicketKind, UndelegationQueue, WithdrawalTicket,
+    Actor, Delegation, Exit, OperatorPool, Pool, Position, TicketKind, UndelegationQueue,
+    WithdrawalTicket,
 };
 use anchor_lang::prelude::*;
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct Undelegate<'info> {
-    /// Position owner; pays the ticket's rent and gets it back when the ticket closes.
+    /// The position's owner, or its lien holder alone enforcing the lien; pays the ticket's
+    /// rent and gets it back when the ticket closes.
     #[account(mut)]
-    pub owner: Signer<'info>,
-    /// Must sign when the position has a lien (SPEC §6).
+    pub authority: Signer<'info>,
+    /// The lien holder's co-signature, when the owner acts on a position with a lien.
     pub lien_holder: Option<Signer<'info>>,
     /// The pool (`["pool", lst_mint]`).
     #[account(mut, dup)]
     pub pool: Box<Account<'info, Pool>>,
     /// The staker's position (`["position", pool, owner]`).
-    #[account(
-        mut, dup,
-        has_one = owner @ RestakingError::NotPositionOwner,
-        has_one = pool @ RestakingError::WrongPool,
-    )]
+    #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]
     pub position: Box<Account<'info, Position>>,
     /// The bucket undelegated from.
     #[account(mut, dup, has_one = pool @ RestakingError::WrongPool)]
@@ -75,7 +74,6 @@ impl Undelegate<'_> {
             shares <= self.delegation.shares,
             RestakingError::InsufficientShares
         );
-        require_lien_signature(&self.position, self.lien_holder.as_ref())?;
         Ok(())
     }
 }
@@ -88,6 +86,10 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
     let position = &mut accounts.position;
     let bucket = &mut accounts.operator_pool;
     let delegation = &mut accounts.delegation;
+    let actor = position.actor(
+        &accounts.authority.key(),
+        co_signer(&accounts.lien_holder).as_ref(),
+    )?;
 
     let source = accounts.rate_source.as_ref().map(|a| a.to_account_info());
     let rate = refresh_rate(pool, source.as_ref(), &clock)?;
@@ -127,7 +129,7 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
         .ok_or(RestakingError::MathOverflow)?;
     let ticket = create_ticket(
         TicketAccounts {
-            payer: &accounts.owner.to_account_info(),
+            payer: &accounts.authority.to_account_info(),
             ticket: &accounts.ticket.to_account_info(),
             system_program: &accounts.system_program.to_account_info(),
             bump: ctx.bumps.ticket,
@@ -142,6 +144,7 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
             shares: queue_shares,
             principal: out.principal,
             cohort,
+            enforcement: actor == Actor::LienHolder,
             ..WithdrawalTicket::default()
         },
     )?;
@@ -159,6 +162,16 @@ pub fn handler(ctx: Context<Undelegate>, shares: u64) -> Result<()> {
         bucket_total_shares: bucket.total_shares,
         bucket_queued_lst: bucket.queued_lst,
     };
+    let enforced = ticket.enforcement.then(|| LienEnforcedEvent {
+        position: position.key(),
+        lien_holder: position.lien_holder,
+        ticket: accounts.ticket.key(),
+        kind: TicketKind::Undelegate,
+        lst: out.lst,
+    });
     emit_cpi!(event);
+    if let Some(enforced) = enforced {
+        emit_cpi!(enforced);
+    }
     Ok(())
 }
