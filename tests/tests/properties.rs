@@ -5,7 +5,8 @@
 //! issue 10: no matured ticket is held past `slash_veto_secs + SLASH_GRACE_SECS` or cut by a
 //! request made after it matured, and no service takes more than its link allows per window.
 //!
-//! Every claim is preceded by the position view (`get_position_value`, simulated on the SBF
+//! Liens come and go, and the holder enforces (its tickets settle to its own account, counted
+//! as the user's). Every claim is preceded by the position view (`get_position_value`, simulated on the SBF
 //! binary), which must predict exactly what the claim pays.
 //!
 //! `PROPTEST_CASES` sets the number of sequences (default 500); each runs in a fresh bank.
@@ -20,7 +21,7 @@ use restaking::state::{
 };
 use restaking_tests::client::StreamKeys;
 use restaking_tests::solana_sdk::pubkey::Pubkey;
-use restaking_tests::solana_sdk::signature::Signer;
+use restaking_tests::solana_sdk::signature::{Keypair, Signer};
 use restaking_tests::*;
 
 const USERS: usize = 3;
@@ -100,6 +101,17 @@ enum Op {
     Wait {
         hours: i64,
     },
+    /// The lender sets (with the user) or releases a lien on the user's position.
+    Lien {
+        user: usize,
+        set: bool,
+    },
+    /// The lien holder alone enforces: undelegates from `op`, or requests idle LST.
+    Enforce {
+        user: usize,
+        op: Option<usize>,
+        permille: u64,
+    },
 }
 
 fn op_strategy() -> impl Strategy<Value = Op> {
@@ -110,20 +122,23 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         3 => (user.clone(), permille.clone()).prop_map(|(user, permille)| Op::Deposit { user, permille }),
         3 => (user.clone(), op.clone(), permille.clone()).prop_map(|(user, op, permille)| Op::Delegate { user, op, permille }),
         2 => (user.clone(), op.clone(), permille.clone()).prop_map(|(user, op, permille)| Op::Undelegate { user, op, permille }),
-        2 => (user.clone(), permille).prop_map(|(user, permille)| Op::RequestWithdrawal { user, permille }),
+        2 => (user.clone(), permille.clone()).prop_map(|(user, permille)| Op::RequestWithdrawal { user, permille }),
         2 => (user.clone(), 0usize..8).prop_map(|(user, pick)| Op::Complete { user, pick }),
         2 => (user.clone(), 0usize..8).prop_map(|(user, pick)| Op::CompleteDue { user, pick }),
         1 => (user.clone(), 0usize..8).prop_map(|(user, pick)| Op::Cancel { user, pick }),
-        3 => (user, proptest::option::of(op.clone())).prop_map(|(user, op)| Op::Claim { user, op }),
+        3 => (user.clone(), proptest::option::of(op.clone())).prop_map(|(user, op)| Op::Claim { user, op }),
         1 => op.clone().prop_map(|op| Op::HarvestBucket { op }),
         3 => (op.clone(), 0..STREAMS, prop_oneof![1u64..1_000, 1_000u64..1_000_000_000_000],
               prop_oneof![Just(0u32), 1u32..3_600, 3_600u32..30 * 86_400])
             .prop_map(|(op, stream, amount, duration_secs)| Op::Fund { op, stream, amount, duration_secs }),
         1 => (op.clone(), 0..STREAMS).prop_map(|(op, stream)| Op::ClaimCommission { op, stream }),
         2 => (op.clone(), prop_oneof![1u16..=300, 1u16..=2_000]).prop_map(|(op, bps)| Op::RequestSlash { op, bps }),
-        3 => (op, any::<bool>(), 0usize..4).prop_map(|(op, veto, pick)| Op::SettleSlash { op, veto, pick }),
+        3 => (op.clone(), any::<bool>(), 0usize..4).prop_map(|(op, veto, pick)| Op::SettleSlash { op, veto, pick }),
         2 => (-500i64..=1_000).prop_map(|bps_change| Op::Rate { bps_change }),
         2 => prop_oneof![1i64..=24 * 3, 1i64..=24 * 10].prop_map(|hours| Op::Wait { hours }),
+        1 => (user.clone(), any::<bool>()).prop_map(|(user, set)| Op::Lien { user, set }),
+        2 => (user.clone(), proptest::option::of(op.clone()), permille.clone())
+            .prop_map(|(user, op, permille)| Op::Enforce { user, op, permille }),
     ]
 }
 
@@ -139,6 +154,9 @@ struct Case {
     /// The funder's token account of each stream's mint.
     funder_accounts: [Pubkey; STREAMS],
     service: TestService,
+    /// The lien holder, and its LST account per user receiving enforced LST.
+    lender: Keypair,
+    lender_accounts: Vec<Pubkey>,
     /// Pending slash requests per operator, oldest first, with when they expire.
     slashes: Vec<Vec<(Pubkey, i64)>>,
     /// Open tickets per user: (address, bucket for `Undelegate` tickets).
@@ -237,6 +255,15 @@ async fn setup(env: &mut Env) -> Case {
     env.mint_to(&reward_mints[1], &funder_t22, REWARD_FUNDS)
         .await;
     let service = env.service(&pool, &ops[0], 2_000).await;
+    let lender = Keypair::new();
+    env.airdrop(&lender.pubkey(), 100 * ONE).await;
+    let mut lender_accounts = Vec::new();
+    for _ in 0..USERS {
+        lender_accounts.push(
+            env.create_token_account(&pool.keys.lst_mint, &lender.pubkey())
+                .await,
+        );
+    }
     let op1 = ops[1].kp.insecure_clone();
     env.ok(
         &[client::link_service(op1.pubkey(), service.service, 2_000)],
@@ -260,6 +287,8 @@ async fn setup(env: &mut Env) -> Case {
         funder,
         funder_accounts: [funder_first, funder_t22],
         service,
+        lender,
+        lender_accounts,
         slashes: vec![Vec::new(); OPERATORS],
         tickets: vec![Vec::new(); USERS],
         lamports: SUPPLY,
@@ -376,10 +405,27 @@ async fn apply(env: &mut Env, case: &mut Case, op: &Op) {
             let u = &case.users[user];
             let bucket_key = bucket.map(|b| case.ops[b].bucket);
             let complete = !matches!(op, Op::Cancel { .. });
-            let mut ix = if complete {
-                client::complete_ticket(u.key(), &pool.keys, ticket, u.lst_account, bucket_key)
+            // the lien holder settles its enforcement tickets (the LST to its account for this
+            // user); the owner the others, with the holder co-signing a cancel under a lien
+            let enforced = env.state::<WithdrawalTicket>(&ticket).await.enforcement;
+            let lien = env.position(&pool, u).await.has_lien();
+            let (authority, destination) = if enforced {
+                (case.lender.pubkey(), case.lender_accounts[user])
             } else {
-                client::cancel_ticket(
+                (u.key(), u.lst_account)
+            };
+            let mut ix = if complete {
+                client::complete_ticket_by(
+                    authority,
+                    u.key(),
+                    &pool.keys,
+                    ticket,
+                    destination,
+                    bucket_key,
+                )
+            } else {
+                client::cancel_ticket_by(
+                    authority,
                     u.key(),
                     &pool.keys,
                     ticket,
@@ -392,7 +438,16 @@ async fn apply(env: &mut Env, case: &mut Case, op: &Op) {
                     .extend(env.reward_index_metas(&case.ops[b]).await);
             }
             let kp = u.kp.insecure_clone();
-            if env.send(&[ix], &[&kp]).await.is_ok() {
+            let lender = case.lender.insecure_clone();
+            let sent = if enforced {
+                env.send(&[ix], &[&lender]).await
+            } else if lien && !complete {
+                let ix = client::lien_cosigned(ix, lender.pubkey());
+                env.send(&[ix], &[&kp, &lender]).await
+            } else {
+                env.send(&[ix], &[&kp]).await
+            };
+            if sent.is_ok() {
                 case.tickets[user].remove(i);
                 case.count(match (complete, bucket) {
                     (true, None) => "complete_withdrawal",
@@ -465,6 +520,59 @@ async fn apply(env: &mut Env, case: &mut Case, op: &Op) {
             } else {
                 "claim_base"
             });
+        }
+        Op::Lien { user, set } => {
+            let u = &case.users[user];
+            let position = pool.keys.position(&u.key());
+            let lender = case.lender.insecure_clone();
+            let result = if set {
+                let kp = u.kp.insecure_clone();
+                let ix = client::set_lien(kp.pubkey(), position, lender.pubkey());
+                env.send(&[ix], &[&kp, &lender]).await
+            } else {
+                let ix = client::release_lien(lender.pubkey(), position);
+                env.send(&[ix], &[&lender]).await
+            };
+            if result.is_ok() {
+                case.count(if set { "set_lien" } else { "release_lien" });
+            }
+        }
+        Op::Enforce { user, op, permille } => {
+            let u = &case.users[user];
+            let position_key = pool.keys.position(&u.key());
+            let position = env.position(&pool, u).await;
+            let holder = case.lender.pubkey();
+            let nonce = position.ticket_nonce;
+            let (ix, bucket) = match op {
+                Some(o) if has_delegation(env, case, user, o).await => {
+                    let shares = env.delegation(&pool, u, &case.ops[o]).await.shares;
+                    let mut ix = client::enforce_undelegate(
+                        holder,
+                        u.key(),
+                        &pool.keys,
+                        case.ops[o].bucket,
+                        nonce,
+                        frac(shares, permille),
+                    );
+                    ix.accounts
+                        .extend(env.reward_index_metas(&case.ops[o]).await);
+                    (ix, Some(o))
+                }
+                _ => {
+                    let amount = frac(position.idle_lst, permille);
+                    let ix = client::enforce_withdrawal(holder, u.key(), &pool.keys, nonce, amount);
+                    (ix, None)
+                }
+            };
+            let lender = case.lender.insecure_clone();
+            if env.send(&[ix], &[&lender]).await.is_ok() {
+                case.tickets[user].push((client::ticket_pda(&position_key, nonce), bucket));
+                case.count(if bucket.is_some() {
+                    "enforce_undelegate"
+                } else {
+                    "enforce_withdrawal"
+                });
+            }
         }
         Op::HarvestBucket { op } => {
             let ix = client::harvest_accounts(&pool.keys, None, Some(case.ops[op].bucket));
@@ -615,9 +723,11 @@ async fn check_invariants(env: &mut Env, case: &Case) -> Result<(), TestCaseErro
         let pos = env.position(&pool, user).await;
         sum_idle += pos.idle_lst;
         sum_unclaimed += pos.unclaimed_yield;
-        // Everything this user owns, in LST: wallet, idle, unclaimed yield, delegated shares,
-        // settled and pending bucket yield, and open tickets.
+        // Everything this user owns, in LST: wallet (and what a lien holder collected from
+        // the position), idle, unclaimed yield, delegated shares, settled and pending bucket
+        // yield, and open tickets.
         let mut holdings = u128::from(env.token_balance(&user.lst_account).await)
+            + u128::from(env.token_balance(&case.lender_accounts[u]).await)
             + u128::from(pos.idle_lst)
             + u128::from(pos.unclaimed_yield);
         let mut roundings = 0u128;
