@@ -468,7 +468,10 @@ async fn set_lien_refusals() {
         )
         .await;
     w.env
-        .ok(&[client::release_lien(lender.pubkey(), w.position_key())], &[&lender])
+        .ok(
+            &[client::release_lien(lender.pubkey(), w.position_key())],
+            &[&lender],
+        )
         .await;
 }
 /// attack: a lien set without the holder's signature (the holder's account passed unsigned).
