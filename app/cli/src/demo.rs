@@ -1,318 +1,539 @@
-//! The lifecycle demo: config, a pool on an SPL-stake-pool-priced LST, two operators with
-//! reward streams, two stakers who deposit and delegate (one split across both operators), the
-//! LST's rate rising, a service funding rewards, dual-yield claims, an undelegation and a
-//! withdrawal after the delay, and the books checked to the last base unit.
-use restaking::math::value_of_lst_floor;
-use restaking::state::RewardIndex;
-use restaking_tests::solana_sdk::pubkey::Pubkey;
-use restaking_tests::solana_sdk::signature::Signer;
-use restaking_tests::{
-    client, custom_code, Env, MintKind, TestOperator, TestPool, User, DAY, ONE, WITHDRAWAL_DELAY,
-};
-
-type DemoResult = Result<(), String>;
+//! The lifecycle demo, on a real validator: Surfpool embedded in this process (offline, a free
+//! port on 127.0.0.1) with `target/deploy/restaking.so`, set up by the localnet's own code and
+//! driven by the cluster commands' operations over JSON-RPC. Config, a pool on an
+//! SPL-stake-pool-priced LST, two operators with reward streams, two stakers (one split across
+//! both operators), the LST's rate rising, a service funding rewards, dual-yield claims, a
+//! slash (request, veto window, execution), an undelegation and a withdrawal after the delay
+//! (time travel), the operator's commission, and the books checked to the last base unit.
+//! Each step's compute units come from its transaction's meta. Any surprise exits non-zero.
+use crate::amount::{format_amount, format_rate, parse_rate};
+use crate::chain::{failure_code, group, Chain, Sent};
+use crate::localnet::{self, ValidatorOptions, WorldOptions, ONE, VETO_SECS, WITHDRAWAL_DELAY};
+use crate::ops::{self, PoolInfo};
+use anchor_lang::prelude::Pubkey;
+use anyhow::{bail, Context, Result};
+use restaking::error::RestakingError;
+use restaking::math::{assets_for_shares, value_of_lst_floor};
+use restaking::state::{Position, RewardIndex, SlashRequest};
+use restaking_client as client;
+use solana_sdk::signature::{Keypair, Signer};
+use std::path::Path;
 
 /// Reward tokens have 6 decimals.
 const TOKEN: u64 = 1_000_000;
 
-fn lst(amount: u64) -> String {
-    format!("{}.{:09}", amount / ONE, amount % ONE)
+fn lst(units: u64) -> String {
+    format_amount(units, 9)
 }
 
-fn tokens(amount: u64) -> String {
-    format!("{}.{:06}", amount / TOKEN, amount % TOKEN)
+fn tokens(units: u64) -> String {
+    format_amount(units, 6)
 }
 
-fn rate_str(rate: u128) -> String {
-    let scale = restaking::constants::RATE_SCALE;
-    format!("{}.{:06}", rate / scale, (rate % scale) / 1_000_000_000_000)
-}
-
-struct Staker<'a> {
+struct Staker {
     name: &'static str,
-    user: &'a User,
-    rewards: Pubkey,
+    kp: Keypair,
 }
 
-async fn report(
-    env: &mut Env,
-    pool: &TestPool,
-    ops: &[(&str, &TestOperator)],
-    stakers: &[Staker<'_>],
-    title: &str,
-) {
-    let p = env.pool(pool).await;
-    let vault = env.token_balance(&pool.keys.vault).await;
-    println!("\n── {title}");
-    println!(
-        "   rate {} SOL per LST · vault {} LST",
-        rate_str(p.rate),
-        lst(vault)
-    );
-    print!(
-        "   {:<6} {:>15} {:>15} {:>15}",
-        "", "wallet LST", "idle LST", "unclaimed LST"
-    );
-    for (name, _) in ops {
-        print!(" {:>15}", format!("in {name}"));
+struct Demo {
+    chain: Chain,
+    pool: PoolInfo,
+    ops: Vec<(&'static str, Pubkey)>,
+    stakers: Vec<Staker>,
+    reward_mint: Pubkey,
+    /// (step, compute units) of every transaction, in order.
+    cu: Vec<(String, Option<u64>)>,
+}
+
+impl Demo {
+    fn record(&mut self, step: &str, sent: &Sent) {
+        self.cu.push((step.to_string(), sent.compute_units));
     }
-    println!(" {:>15} {:>13}", "worth (SOL)", "reward tkn");
-    for s in stakers {
-        let wallet = env.token_balance(&s.user.lst_account).await;
-        let pos = env.position(pool, s.user).await;
-        let mut held = pos.idle_lst;
+
+    fn ata(&self, owner: &Pubkey, mint: &Pubkey) -> Pubkey {
+        anchor_spl::associated_token::get_associated_token_address_with_program_id(
+            owner,
+            mint,
+            &anchor_spl::token::ID,
+        )
+    }
+
+    fn report(&self, title: &str) -> Result<()> {
+        let chain = &self.chain;
+        let p = ops::load_pool(chain, &self.pool.key)?.state;
+        let vault = chain.token_balance(&self.pool.keys.vault)?;
+        println!("\n── {title}");
+        println!(
+            "   rate {} SOL per LST · vault {} LST",
+            format_rate(p.rate),
+            lst(vault)
+        );
         print!(
             "   {:<6} {:>15} {:>15} {:>15}",
-            s.name,
-            lst(wallet),
-            lst(pos.idle_lst),
-            lst(pos.unclaimed_yield)
+            "", "wallet LST", "idle LST", "unclaimed LST"
         );
-        for (_, op) in ops {
-            let key = client::delegation_pda(&pool.keys.position(&s.user.key()), &op.bucket);
-            let delegated = if env.exists(&key).await {
-                env.delegated_lst(pool, s.user, op).await
-            } else {
-                0
-            };
-            held += delegated;
-            print!(" {:>15}", lst(delegated));
+        for (name, _) in &self.ops {
+            print!(" {:>15}", format!("in {name}"));
         }
-        let worth = value_of_lst_floor(held, p.rate).unwrap_or(u64::MAX);
-        let rewards = env.token_balance(&s.rewards).await;
-        println!(" {:>15} {:>13}", lst(worth), tokens(rewards));
+        println!(" {:>15} {:>13}", "worth (SOL)", "reward tkn");
+        for s in &self.stakers {
+            let owner = s.kp.pubkey();
+            let wallet = chain.token_balance(&self.ata(&owner, &self.pool.keys.lst_mint))?;
+            let (_, pos): (_, Position) = ops::position(chain, &self.pool, &owner)?;
+            let mut held = pos.idle_lst;
+            print!(
+                "   {:<6} {:>15} {:>15} {:>15}",
+                s.name,
+                lst(wallet),
+                lst(pos.idle_lst),
+                lst(pos.unclaimed_yield)
+            );
+            for (_, operator) in &self.ops {
+                let bucket = client::operator_pool_pda(operator, &self.pool.key);
+                let key = client::delegation_pda(&self.pool.position(&owner), &bucket);
+                let delegated = match chain.account(&key)? {
+                    Some(acc) => {
+                        let d: restaking::state::Delegation =
+                            crate::chain::decode(&acc, &key, "delegation")?;
+                        let b = ops::load_bucket(chain, &bucket)?.state;
+                        assets_for_shares(d.shares, b.total_shares, b.total_lst)
+                            .map_err(|e| anyhow::anyhow!("shares: {e}"))?
+                    }
+                    None => 0,
+                };
+                held = held.checked_add(delegated).context("overflow")?;
+                print!(" {:>15}", lst(delegated));
+            }
+            let worth = value_of_lst_floor(held, p.rate).unwrap_or(u64::MAX);
+            let rewards = chain.token_balance(&self.ata(&owner, &self.reward_mint))?;
+            println!(" {:>15} {:>13}", lst(worth), tokens(rewards));
+        }
+        Ok(())
+    }
+
+    fn operator(&self, name: &str) -> Result<Pubkey> {
+        self.ops
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, k)| *k)
+            .with_context(|| format!("no operator {name}"))
     }
 }
 
-fn step<T, E: std::fmt::Debug>(r: Result<T, E>, what: &str) -> Result<T, String> {
-    r.map_err(|e| format!("{what}: {e:?}"))
+/// A step that must succeed: its compute units are recorded and shown.
+fn cu_note(sent: &Sent) -> String {
+    format!("({})", sent.cu())
 }
 
-pub async fn run() -> DemoResult {
+/// Runs `scripts/build-sbf.sh` when the program binary is missing.
+fn ensure_program(so: &Path) -> Result<()> {
+    if so.is_file() {
+        return Ok(());
+    }
+    let root = localnet::workspace_root();
+    let script = root.join("scripts").join("build-sbf.sh");
     println!(
-        "Restaking demo — program {} on an embedded SVM",
-        restaking::ID
+        "{} is missing: building it first with scripts/build-sbf.sh (several minutes)",
+        so.display()
     );
-    let mut env = Env::new().await;
-    println!(
-        "\n1. Config: admin {}, 0 % protocol fee, 2-day slash veto window",
-        env.admin.pubkey()
-    );
+    let status = std::process::Command::new(&script)
+        .current_dir(&root)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .with_context(|| format!("cannot run {}", script.display()))?;
+    if !status.success() || !so.is_file() {
+        bail!(
+            "scripts/build-sbf.sh failed; {} is still missing",
+            so.display()
+        );
+    }
+    Ok(())
+}
 
-    // An LST priced by an SPL stake pool holding 1,000 SOL for 1,000 LST: rate 1.00.
-    let pool = env
-        .stake_pool_lst(MintKind::Spl, 1_000 * ONE, 1_000 * ONE)
-        .await;
-    println!(
-        "2. Pool for LST {} priced by SPL stake pool {}; withdrawal delay {} days",
-        pool.keys.lst_mint,
-        pool.keys
-            .rate_source
-            .map(|k| k.to_string())
-            .unwrap_or_default(),
-        WITHDRAWAL_DELAY / DAY
-    );
+pub fn run() -> Result<()> {
+    let so = localnet::program_so();
+    ensure_program(&so)?;
+    let dir = std::env::temp_dir().join(format!("restaking-demo-{}", std::process::id()));
+    let result = run_in(&so, &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
 
-    let x = env.operator(&pool, 1_000).await;
-    let y = env.operator(&pool, 500).await;
-    let reward_mint = env.create_mint(MintKind::Spl, 6).await;
-    let stream_x = env.add_stream(&x, reward_mint).await;
-    let stream_y = env.add_stream(&y, reward_mint).await;
+fn run_in(so: &Path, dir: &Path) -> Result<()> {
+    let mut wopts = WorldOptions::new(dir.to_path_buf());
+    wopts.wallets = vec![("alice".into(), 100 * ONE), ("bob".into(), 300 * ONE)];
+    wopts.service_rewards = 1_000 * TOKEN;
+    let mut setup_lines = vec![];
+    let mut net = localnet::start(&ValidatorOptions::default(), &wopts, so, &mut |l| {
+        setup_lines.push(l.to_string())
+    })?;
     println!(
-        "3. Operators X (10 % commission) and Y (5 %), each with a reward stream in {reward_mint}"
+        "Restaking demo — program {} on an embedded Surfpool ({}, offline)",
+        restaking::ID,
+        net.validator.rpc_url
     );
+    let result = lifecycle(&net);
+    let stopped = net.validator.stop();
+    result?;
+    stopped
+}
 
-    let alice = env.user(&pool, 100 * ONE).await;
-    let bob = env.user(&pool, 300 * ONE).await;
-    let alice_rewards = env.create_token_account(&reward_mint, &alice.key()).await;
-    let bob_rewards = env.create_token_account(&reward_mint, &bob.key()).await;
-    let stakers = [
+fn keypair(path: &str) -> Result<Keypair> {
+    crate::keys::read_keypair(Path::new(path))
+}
+
+fn lifecycle(net: &localnet::Localnet) -> Result<()> {
+    let a = &net.addresses;
+    let chain = Chain::new(&net.validator.rpc_url);
+    let pool_entry = a.pool("spl").context("no spl pool")?;
+    let pool = ops::load_pool(&chain, &localnet::parse(&pool_entry.pool)?)?;
+    let reward_mint = localnet::parse(&a.reward_mints.first().context("no reward mint")?.mint)?;
+    let x = a.operator("operator-x").context("no operator X")?;
+    let y = a.operator("operator-y").context("no operator Y")?;
+    let x_kp = keypair(&x.authority.keypair)?;
+    let service = a.services.first().context("no service")?;
+    let service_kp = keypair(&service.authority.keypair)?;
+    let slasher_kp = keypair(&service.slasher.keypair)?;
+    let stakers = vec![
         Staker {
             name: "alice",
-            user: &alice,
-            rewards: alice_rewards,
+            kp: keypair(&a.wallet("alice").context("alice")?.keypair)?,
         },
         Staker {
             name: "bob",
-            user: &bob,
-            rewards: bob_rewards,
+            kp: keypair(&a.wallet("bob").context("bob")?.keypair)?,
         },
     ];
-    let ops = [("X", &x), ("Y", &y)];
-    step(env.deposit(&pool, &alice, 100 * ONE).await, "alice deposit")?;
-    step(env.deposit(&pool, &bob, 300 * ONE).await, "bob deposit")?;
-    step(
-        env.delegate(&pool, &alice, &x, 60 * ONE).await,
-        "alice delegate X",
-    )?;
-    step(
-        env.delegate(&pool, &alice, &y, 40 * ONE).await,
-        "alice delegate Y",
-    )?;
-    step(
-        env.delegate(&pool, &bob, &x, 300 * ONE).await,
-        "bob delegate X",
-    )?;
-    report(
-        &mut env,
-        &pool,
-        &ops,
-        &stakers,
-        "4. Alice deposits 100 LST (60 to X, 40 to Y); Bob 300 LST to X",
-    )
-    .await;
+    let mut demo = Demo {
+        chain,
+        pool: pool.clone(),
+        ops: vec![
+            ("X", localnet::parse(&x.operator)?),
+            ("Y", localnet::parse(&y.operator)?),
+        ],
+        stakers,
+        reward_mint,
+        cu: vec![],
+    };
+    let (op_x, op_y) = (demo.operator("X")?, demo.operator("Y")?);
 
-    let again = env.delegate(&pool, &alice, &y, ONE).await;
-    if custom_code(&again)
-        != Some(u32::from(
-            restaking::error::RestakingError::InsufficientIdle,
-        ))
-    {
-        return Err(format!(
-            "delegating LST Alice no longer holds must fail, got {again:?}"
-        ));
+    println!(
+        "\n1. Config {}: admin {}, 0 % protocol fee, 2-day slash veto window",
+        a.config, a.admin.pubkey
+    );
+    println!(
+        "2. Pool {} for LST {} priced by SPL stake pool {} (byte-exact account); withdrawal delay {} days",
+        pool.key,
+        pool.keys.lst_mint,
+        pool.keys.rate_source.map(|k| k.to_string()).unwrap_or_default(),
+        WITHDRAWAL_DELAY / localnet::DAY
+    );
+    println!(
+        "3. Operators X (10 % commission) and Y (5 %), each with a reward stream in {reward_mint}; a service both link (up to 20 % slashable)"
+    );
+
+    let (alice, bob) = (
+        demo.stakers[0].kp.insecure_clone(),
+        demo.stakers[1].kp.insecure_clone(),
+    );
+    for (who, kp, amount) in [
+        ("alice deposit", &alice, 100 * ONE),
+        ("bob deposit", &bob, 300 * ONE),
+    ] {
+        let sent = ops::deposit(&demo.chain, kp, &pool, amount, 0).context(who)?;
+        demo.record(who, &sent);
+    }
+    for (who, kp, op, amount) in [
+        ("alice delegate X", &alice, op_x, 60 * ONE),
+        ("alice delegate Y", &alice, op_y, 40 * ONE),
+        ("bob delegate X", &bob, op_x, 300 * ONE),
+    ] {
+        let sent = ops::delegate(&demo.chain, kp, &pool, &op, amount).context(who)?;
+        demo.record(who, &sent);
+    }
+    demo.report("4. Alice deposits 100 LST (60 to X, 40 to Y); Bob 300 LST to X")?;
+
+    let again = ops::delegate(&demo.chain, &alice, &pool, &op_y, ONE);
+    match &again {
+        Err(e) if failure_code(e) == Some(u32::from(RestakingError::InsufficientIdle)) => {}
+        Err(e) => bail!(
+            "delegating LST Alice no longer holds must fail with InsufficientIdle, got: {e:#}"
+        ),
+        Ok(_) => bail!("delegating LST Alice no longer holds succeeded"),
     }
     println!("\n5. Alice tries to delegate 1 more LST to Y: InsufficientIdle — one LST unit backs one delegation");
 
-    // The stake pool earns 5 %, and a service pays 1,000 tokens to X's delegators.
-    env.set_rate(&pool, 1_050 * ONE, 1_000 * ONE).await;
-    let service = env.funder(&reward_mint, 1_000 * TOKEN).await;
-    step(
-        env.fund(&service, &x, &stream_x, 1_000 * TOKEN).await,
-        "fund rewards",
-    )?;
-    println!("\n6. The LST's rate rises to 1.05 and a service funds 1,000 tokens into X's stream");
+    // The stake pool earns 5 %, and the service pays 1,000 tokens to X's delegators.
+    localnet::set_rate(&demo.chain, &pool, parse_rate("1.05")?, None)?;
+    let sent = ops::fund_rewards(
+        &demo.chain,
+        &service_kp,
+        &op_x,
+        &pool,
+        &reward_mint,
+        1_000 * TOKEN,
+        0,
+    )
+    .context("fund rewards")?;
+    demo.record("fund_rewards", &sent);
+    println!(
+        "\n6. The LST's rate rises to 1.05 and the service funds 1,000 tokens into X's stream {}",
+        cu_note(&sent)
+    );
     println!("   (X keeps 10 % commission; 900 tokens go to X's 360 LST of shares)");
 
-    for (s, op, stream) in [
-        (&stakers[0], &x, stream_x),
-        (&stakers[0], &y, stream_y),
-        (&stakers[1], &x, stream_x),
-    ] {
-        step(
-            env.claim_streams(&pool, s.user, op, &[(stream, s.rewards)])
-                .await,
-            "claim",
-        )?;
+    for s in [&alice, &bob] {
+        let name = if s.pubkey() == alice.pubkey() {
+            "alice"
+        } else {
+            "bob"
+        };
+        let claimed =
+            crate::commands::staker::claim_everything(&demo.chain, s, &pool, &mut |line| {
+                println!("   {name}: {line}")
+            })?;
+        for sent in &claimed.sent {
+            demo.record(&format!("{name} claim"), sent);
+        }
     }
-    report(
-        &mut env,
-        &pool,
-        &ops,
-        &stakers,
-        "7. Each claims both legs per delegation in one instruction: LST yield + reward tokens",
-    )
-    .await;
+    demo.report("7. Each claims everything: per delegation, the LST yield and every reward stream in one instruction")?;
 
-    let bob_shares = env.delegation(&pool, &bob, &x).await.shares;
-    let ticket = step(
-        env.undelegate(&pool, &bob, &x, bob_shares / 3).await,
-        "bob undelegate",
-    )?;
-    env.advance_time(WITHDRAWAL_DELAY).await;
-    env.set_rate(&pool, 1_050 * ONE, 1_000 * ONE).await;
-    step(
-        env.complete_undelegation(&pool, &bob, &x, ticket).await,
-        "bob complete undelegation",
-    )?;
-    let idle = env.position(&pool, &bob).await.idle_lst;
-    let withdrawal = step(
-        env.request_withdrawal(&pool, &bob, idle).await,
-        "bob request withdrawal",
-    )?;
-    report(
-        &mut env,
+    // A slash: the service asks for 10 % of Y's bucket; after the veto window anyone executes it.
+    let service_key = localnet::parse(&service.service)?;
+    let (request, sent) = ops::request_slash(
+        &demo.chain,
+        &slasher_kp,
+        &service_key,
+        &op_y,
         &pool,
-        &ops,
-        &stakers,
-        "8. Bob undelegates a third; 7 days later it is idle and he asks to withdraw it",
+        1_000,
+        [7; 32],
     )
-    .await;
+    .context("request slash")?;
+    demo.record("request_slash", &sent);
+    let r: SlashRequest = demo.chain.state(&request, "slash request")?;
+    println!(
+        "\n8. The service requests a 10 % slash of Y's bucket {}; executable after the 2-day veto window",
+        cu_note(&sent)
+    );
+    let early = ops::execute_slash(&demo.chain, &service_kp, &request);
+    match &early {
+        Err(e) if failure_code(e).is_some() => {
+            let code = failure_code(e).unwrap_or_default();
+            println!(
+                "   executing it now fails: {}",
+                crate::errors::custom_error(code).map_or_else(|| code.to_string(), |(n, _)| n)
+            );
+        }
+        Err(e) => bail!("an early execute_slash must fail with a program error, got: {e:#}"),
+        Ok(_) => bail!("execute_slash inside the veto window succeeded"),
+    }
+    if r.executable_ts.saturating_sub(r.requested_ts) != VETO_SECS {
+        bail!("the veto window is not the configured 2 days");
+    }
+    localnet::warp_to(&demo.chain, r.executable_ts, None)?;
+    let (destination, sent) =
+        ops::execute_slash(&demo.chain, &service_kp, &request).context("execute slash")?;
+    demo.record("execute_slash", &sent);
+    let r: SlashRequest = demo.chain.state(&request, "slash request")?;
+    let seized = r
+        .seized_active_lst
+        .checked_add(r.seized_queued_lst)
+        .context("overflow")?;
+    println!(
+        "   two days later it executes {}: {} LST of Y's bucket go to the service",
+        cu_note(&sent),
+        lst(seized)
+    );
+    if chain_balance(&demo.chain, &destination)? != seized {
+        bail!("the service did not receive the seized LST");
+    }
+    demo.report("9. After the slash: Alice's delegation to Y holds 10 % less")?;
+
+    // Bob undelegates a third of his X shares; after the delay they are idle again.
+    let (_, d) = ops::delegation(&demo.chain, &pool, &bob.pubkey(), &op_x)?;
+    let third = d.shares.checked_div(3).context("shares")?;
+    let (ticket, sent) =
+        ops::undelegate(&demo.chain, &bob, &pool, &op_x, third).context("bob undelegate")?;
+    demo.record("bob undelegate", &sent);
+    let unlock = demo
+        .chain
+        .state::<restaking::state::WithdrawalTicket>(&ticket, "ticket")?
+        .unlock_ts;
+    localnet::warp_to(&demo.chain, unlock, None)?;
+    let sent =
+        ops::complete(&demo.chain, &bob, &pool, &ticket).context("bob complete undelegation")?;
+    demo.record("bob complete undelegation", &sent);
+    let idle = ops::position(&demo.chain, &pool, &bob.pubkey())?.1.idle_lst;
+    let (withdrawal, sent) = ops::request_withdrawal(&demo.chain, &bob, &pool, idle)
+        .context("bob request withdrawal")?;
+    demo.record("bob request withdrawal", &sent);
+    demo.report("10. Bob undelegates a third; 7 days later it is idle and he asks to withdraw it")?;
     println!(
         "   Bob's withdrawal ticket holds {} LST until its delay ends",
         lst(idle)
     );
 
-    env.advance_time(WITHDRAWAL_DELAY - 1).await;
-    let early = env.complete_withdrawal(&pool, &bob, withdrawal).await;
-    if custom_code(&early)
-        != Some(u32::from(
-            restaking::error::RestakingError::TicketNotMatured,
-        ))
-    {
-        return Err(format!(
-            "a withdrawal must not complete before its delay, got {early:?}"
-        ));
+    let unlock = demo
+        .chain
+        .state::<restaking::state::WithdrawalTicket>(&withdrawal, "ticket")?
+        .unlock_ts;
+    localnet::warp_to(&demo.chain, unlock.saturating_sub(1), None)?;
+    let early = ops::complete(&demo.chain, &bob, &pool, &withdrawal);
+    match &early {
+        Err(e) if failure_code(e) == Some(u32::from(RestakingError::TicketNotMatured)) => {}
+        Err(e) => bail!("a withdrawal must not complete before its delay; got: {e:#}"),
+        Ok(_) => bail!("a withdrawal completed before its delay"),
     }
-    println!("\n9. One second before the delay ends, completing fails with TicketNotMatured");
-    env.advance_time(1).await;
-    step(
-        env.complete_withdrawal(&pool, &bob, withdrawal).await,
-        "bob complete withdrawal",
-    )?;
-    report(
-        &mut env,
-        &pool,
-        &ops,
-        &stakers,
-        "10. After 7 days Bob's LST is back in his wallet",
-    )
-    .await;
+    println!("\n11. One second before the delay ends, completing fails with TicketNotMatured");
+    localnet::warp_to(&demo.chain, unlock, None)?;
+    let sent =
+        ops::complete(&demo.chain, &bob, &pool, &withdrawal).context("bob complete withdrawal")?;
+    demo.record("bob complete withdrawal", &sent);
+    demo.report("12. After 7 days Bob's LST is back in his wallet")?;
 
-    let op_rewards = env.create_token_account(&reward_mint, &x.kp.pubkey()).await;
-    let op_kp = x.kp.insecure_clone();
-    step(
-        env.send(
-            &[client::claim_commission(
-                op_kp.pubkey(),
-                &stream_x,
-                op_rewards,
-            )],
-            &[&op_kp],
-        )
-        .await,
-        "commission",
-    )?;
+    let (op_rewards, sent) =
+        ops::claim_commission(&demo.chain, &x_kp, &pool, &reward_mint).context("commission")?;
+    demo.record("claim_commission", &sent);
+    let commission = demo.chain.token_balance(&op_rewards)?;
     println!(
-        "\n11. Operator X claims its commission: {} tokens",
-        tokens(env.token_balance(&op_rewards).await)
+        "\n13. Operator X claims its commission: {} tokens {}",
+        tokens(commission),
+        cu_note(&sent)
     );
 
-    let p = env.pool(&pool).await;
-    let vault = env.token_balance(&pool.keys.vault).await;
-    let obligations = p.obligations().map_err(|e| format!("{e:?}"))?;
+    books(&demo, seized, commission, &destination)?;
+
     println!(
-        "\nLST vault {} = obligations {} (idle + buckets + queue + tickets + unclaimed yield){}",
+        "\nCompute units per transaction (from its meta; each also carries one SetComputeUnitLimit):"
+    );
+    for (step, cu) in &demo.cu {
+        println!(
+            "   {step:<28} {:>9}",
+            cu.map_or_else(|| "?".to_string(), group)
+        );
+    }
+    Ok(())
+}
+
+fn chain_balance(chain: &Chain, account: &Pubkey) -> Result<u64> {
+    chain.token_balance(account)
+}
+
+/// The books, to the last base unit: the vault covers the pool's obligations; every LST unit
+/// is in a wallet, the vault or the service's account; the vault holds deposits less
+/// withdrawals, yield paid and seized LST; the reward vault covers its stream and every
+/// funded token is paid, owed or kept as commission.
+fn books(demo: &Demo, seized: u64, commission: u64, slash_destination: &Pubkey) -> Result<()> {
+    let chain = &demo.chain;
+    let p = ops::load_pool(chain, &demo.pool.key)?.state;
+    let vault = chain.token_balance(&demo.pool.keys.vault)?;
+    let obligations = p.obligations().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let dust = vault.checked_sub(obligations).with_context(|| {
+        format!(
+            "LST vault {} < obligations {} MISMATCH",
+            lst(vault),
+            lst(obligations)
+        )
+    })?;
+    println!(
+        "\nLST vault {} = obligations {} (idle + buckets + queue + tickets + unclaimed yield) + {} dust: every base unit accounted for",
         lst(vault),
         lst(obligations),
-        if vault >= obligations {
-            format!(
-                " + {} dust: every base unit accounted for",
-                vault - obligations
-            )
-        } else {
-            " MISMATCH".into()
-        }
+        dust
     );
-    if vault < obligations {
-        return Err("vault does not cover the pool's obligations".into());
+    let flows = p
+        .total_deposited_lst
+        .checked_sub(p.total_withdrawn_lst)
+        .and_then(|v| v.checked_sub(p.total_yield_paid_lst))
+        .and_then(|v| v.checked_sub(seized))
+        .context("pool flows underflow")?;
+    if flows != vault {
+        bail!(
+            "vault {} ≠ deposited − withdrawn − yield paid − seized = {}",
+            lst(vault),
+            lst(flows)
+        );
     }
-    let index: RewardIndex = env.state(&stream_x.reward_index).await;
-    let reward_vault = env.token_balance(&stream_x.reward_vault).await;
-    let owed = index.obligations().map_err(|e| format!("{e:?}"))?;
+    let supply = mint_supply(chain, &demo.pool.keys.lst_mint)?;
+    let mut held = vault
+        .checked_add(chain.token_balance(slash_destination)?)
+        .context("overflow")?;
+    for s in &demo.stakers {
+        held = held
+            .checked_add(chain.token_balance(&demo.ata(&s.kp.pubkey(), &demo.pool.keys.lst_mint))?)
+            .context("overflow")?;
+    }
+    if held != supply {
+        bail!(
+            "LST supply {} ≠ wallets + vault + seized {}",
+            lst(supply),
+            lst(held)
+        );
+    }
+    println!(
+        "LST supply {} = wallets + vault + seized: no unit created or lost",
+        lst(supply)
+    );
+
+    let stream = ops::stream(
+        chain,
+        &client::operator_pool_pda(&demo.operator("X")?, &demo.pool.key),
+        &demo.reward_mint,
+    )?;
+    let index: RewardIndex = chain.state(&stream.reward_index, "reward index")?;
+    let reward_vault = chain.token_balance(&stream.reward_vault)?;
+    let owed = index.obligations().map_err(|e| anyhow::anyhow!("{e}"))?;
     println!(
         "Reward vault of X {} tokens ≥ owed {} tokens",
         tokens(reward_vault),
         tokens(owed)
     );
     if reward_vault < owed {
-        return Err("reward vault does not cover its stream".into());
+        bail!("reward vault does not cover its stream");
+    }
+    let mut paid = 0u64;
+    for s in &demo.stakers {
+        paid = paid
+            .checked_add(chain.token_balance(&demo.ata(&s.kp.pubkey(), &demo.reward_mint))?)
+            .context("overflow")?;
+    }
+    let total = paid
+        .checked_add(commission)
+        .and_then(|v| v.checked_add(reward_vault))
+        .context("overflow")?;
+    if total != index.total_funded || paid != index.total_paid {
+        bail!(
+            "reward tokens: funded {} ≠ paid {} + commission {} + vault {}",
+            tokens(index.total_funded),
+            tokens(paid),
+            tokens(commission),
+            tokens(reward_vault)
+        );
     }
     println!(
-        "Base yield paid {} LST · deposited {} LST · withdrawn {} LST",
+        "Rewards funded {} = paid to stakers {} + commission {} + left in the vault {}",
+        tokens(index.total_funded),
+        tokens(paid),
+        tokens(commission),
+        tokens(reward_vault)
+    );
+    println!(
+        "Base yield paid {} LST · deposited {} LST · withdrawn {} LST · seized {} LST",
         lst(p.total_yield_paid_lst),
         lst(p.total_deposited_lst),
-        lst(p.total_withdrawn_lst)
+        lst(p.total_withdrawn_lst),
+        lst(seized)
     );
     Ok(())
+}
+
+fn mint_supply(chain: &Chain, mint: &Pubkey) -> Result<u64> {
+    let acc = chain.account(mint)?.context("mint missing")?;
+    let bytes = acc
+        .data
+        .get(36..44)
+        .and_then(|s| <[u8; 8]>::try_from(s).ok())
+        .context("malformed mint")?;
+    Ok(u64::from_le_bytes(bytes))
 }

@@ -1,0 +1,548 @@
+//! The CLI against a real localnet: `restaking-cli localnet` runs as a child process (Surfpool,
+//! offline, a free port) and every other command is the CLI binary talking JSON-RPC to it —
+//! a whole lifecycle (deposit, delegation, rate rise, rewards, claims, a slash through its veto
+//! window, an undelegation and a withdrawal after the delay via `warp`, pause flags), with
+//! `--json` output parsed, and bad input (each a one-line error and a non-zero exit).
+//!
+//! The localnet deploys target/deploy/restaking.so, which `scripts/test.sh` builds after its
+//! native stage: the localnet tests run in the SBF stage (`RESTAKING_SBF=1`) and only print a
+//! notice otherwise. The bad-input tests that need no cluster run in both stages.
+#![allow(clippy::arithmetic_side_effects)]
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_restaking-cli");
+
+fn sbf() -> bool {
+    std::env::var("RESTAKING_SBF").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "restaking-cli-{tag}-{}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// A port whose successor is free too (RPC and WebSocket).
+fn free_port_pair() -> u16 {
+    for _ in 0..100 {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = l.local_addr().expect("addr").port();
+        if port < u16::MAX && std::net::TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port pair");
+}
+
+/// `restaking-cli localnet` as a child process.
+struct Localnet {
+    child: Option<Child>,
+    dir: PathBuf,
+    url: String,
+    addresses: Value,
+}
+
+impl Localnet {
+    fn start() -> Self {
+        let dir = temp_dir("localnet");
+        let port = free_port_pair();
+        let out = dir.join("addresses.json");
+        let child = Command::new(BIN)
+            .args(["localnet", "--port", &port.to_string(), "--out"])
+            .arg(&out)
+            .stdout(Stdio::from(
+                std::fs::File::create(dir.join("stdout.log")).expect("log"),
+            ))
+            .stderr(Stdio::from(
+                std::fs::File::create(dir.join("stderr.log")).expect("log"),
+            ))
+            .spawn()
+            .expect("spawn the localnet");
+        let mut net = Self {
+            child: Some(child),
+            dir,
+            url: format!("http://127.0.0.1:{port}"),
+            addresses: Value::Null,
+        };
+        let deadline = Instant::now() + Duration::from_secs(180);
+        while !out.is_file() {
+            if let Some(status) = net.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                panic!("the localnet exited ({status}):\n{}", net.logs());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the localnet did not start in 180 s:\n{}",
+                net.logs()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let text = std::fs::read_to_string(&out).expect("addresses");
+        net.addresses = serde_json::from_str(&text).expect("addresses JSON");
+        net
+    }
+
+    fn logs(&self) -> String {
+        let read = |f: &str| std::fs::read_to_string(self.dir.join(f)).unwrap_or_default();
+        format!(
+            "--- stdout\n{}\n--- stderr\n{}",
+            read("stdout.log"),
+            read("stderr.log")
+        )
+    }
+
+    fn addr(&self, pointer: &str) -> String {
+        self.addresses
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no {pointer} in the addresses file"))
+            .to_string()
+    }
+
+    /// Runs the CLI against this localnet, signed by `keypair` (a path).
+    fn cli(&self, keypair: &str, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .args(["--url", &self.url, "--keypair", keypair])
+            .args(args)
+            .output()
+            .expect("run the CLI")
+    }
+
+    /// Runs a command with `--json`, asserts it succeeded and parses its output.
+    fn json(&self, keypair: &str, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.cli(keypair, &all);
+        assert!(
+            out.status.success(),
+            "{args:?} failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            self.logs()
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: stdout is not JSON ({e}):\n{}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+
+    /// Stops the localnet with SIGINT (Ctrl-C) and asserts it shut down cleanly.
+    fn stop(mut self) {
+        let mut child = self.child.take().expect("running");
+        let pid = child.id().to_string();
+        let sent = Command::new("kill").args(["-INT", &pid]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -INT failed");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                assert!(
+                    status.success(),
+                    "unclean shutdown ({status}):\n{}",
+                    self.logs()
+                );
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no shutdown in 30 s:\n{}",
+                self.logs()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(
+            self.logs().contains("Stopped."),
+            "no shutdown message:\n{}",
+            self.logs()
+        );
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Drop for Localnet {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A failure is one line on stderr starting `error:`, a non-zero exit and no panic.
+#[track_caller]
+fn assert_one_line_error(out: &Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "succeeded; stderr: {stderr}");
+    assert_ne!(out.status.code(), Some(101), "panicked: {stderr}");
+    assert!(!stderr.contains("panicked"), "panicked: {stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "not one line:\n{stderr}");
+    assert!(
+        lines[0].starts_with("error: "),
+        "not an error line: {stderr}"
+    );
+    assert!(
+        lines[0].contains(expected),
+        "`{expected}` not in the error: {stderr}"
+    );
+}
+
+fn keyfile(dir: &Path, name: &str, contents: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write");
+    path.display().to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("run the CLI")
+}
+
+#[test]
+fn bad_input_without_a_cluster_is_one_line() {
+    let dir = temp_dir("bad");
+    let missing = dir.join("missing.json").display().to_string();
+    let malformed = keyfile(&dir, "malformed.json", "{not a keypair}");
+    let short = keyfile(&dir, "short.json", "[1,2,3]");
+    let pool = "So11111111111111111111111111111111111111112";
+
+    // a node that is not there (port 1 refuses connections)
+    assert_one_line_error(
+        &run(&["--url", "http://127.0.0.1:1", "status"]),
+        "cannot reach the cluster at http://127.0.0.1:1",
+    );
+    assert_one_line_error(
+        &run(&["--url", "http://127.0.0.1:1", "position", pool]),
+        "cannot reach the cluster",
+    );
+    assert_one_line_error(&run(&["--url", "not a url", "status"]), "error");
+    // keypair files
+    assert_one_line_error(
+        &run(&["--keypair", &missing, "deposit", "--pool", pool, "1"]),
+        "cannot read keypair file",
+    );
+    assert_one_line_error(
+        &run(&["--keypair", &malformed, "deposit", "--pool", pool, "1"]),
+        "is not a Solana CLI keypair file",
+    );
+    assert_one_line_error(
+        &run(&["--keypair", &short, "claim"]),
+        "is not a Solana CLI keypair file",
+    );
+    // arguments
+    assert_one_line_error(&run(&["deposit", "--pool", pool]), "required");
+    assert_one_line_error(&run(&["no-such-command"]), "unrecognized subcommand");
+    assert_one_line_error(&run(&["position", "not-an-address"]), "invalid owner");
+    assert_one_line_error(&run(&["warp"]), "give a duration");
+    assert_one_line_error(
+        &run(&["set-rate", "--pool", pool, "--rate", "1.5.0"]),
+        "invalid rate",
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn localnet_lifecycle_through_the_cli() {
+    if !sbf() {
+        eprintln!(
+            "localnet CLI test skipped: it runs the SBF binary on Surfpool (RESTAKING_SBF=1)"
+        );
+        return;
+    }
+    let net = Localnet::start();
+    let alice = net.addr("/wallets/0/keypair");
+    let bob = net.addr("/wallets/1/keypair");
+    let admin = net.addr("/admin/keypair");
+    let guardian = net.addr("/guardian/keypair");
+    let service = net.addr("/services/0/authority/keypair");
+    let slasher = net.addr("/services/0/slasher/keypair");
+    let spl = net.addr("/pools/0/lstMint");
+    let spl_pool = net.addr("/pools/0/pool");
+    let marinade = net.addr("/pools/1/lstMint");
+    let reward = net.addr("/rewardMints/0/mint");
+    let x = net.addr("/operators/0/operator");
+    let y_authority = net.addr("/operators/1/authority/pubkey");
+    assert_eq!(
+        net.addr("/programId"),
+        "RSTKre5fcg7VzgKZBdQfDnp8o1V8AFHbBb9tJQ7ZFbq"
+    );
+    assert_eq!(net.addr("/rpcUrl"), net.url);
+    assert_eq!(net.addr("/pools/0/rateSource/kind"), "splStakePool");
+    assert_eq!(net.addr("/pools/1/rateSource/kind"), "marinade");
+
+    // status: the fixture world
+    let status = net.json(&alice, &["status"]);
+    assert_eq!(status["pools"].as_array().map(Vec::len), Some(2));
+    assert_eq!(status["operators"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        status["services"][0]["links"].as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(status["config"]["slashVetoSecs"], 2 * 86_400);
+
+    // deposit and delegate (the operator by its account or its authority)
+    let dep = net.json(&alice, &["deposit", "--pool", &spl, "100"]);
+    assert_eq!(dep["amount"], "100.000000000");
+    assert!(
+        dep["computeUnits"].as_u64().is_some_and(|cu| cu > 0),
+        "{dep}"
+    );
+    assert!(dep["signature"].as_str().is_some());
+    net.json(
+        &alice,
+        &["delegate", "--pool", &spl, "--operator", &x, "60"],
+    );
+    net.json(
+        &alice,
+        &[
+            "delegate",
+            "--pool",
+            &spl_pool,
+            "--operator",
+            &y_authority,
+            "40",
+        ],
+    );
+    net.json(&bob, &["deposit", "--pool", &spl, "300"]);
+    net.json(&bob, &["delegate", "--pool", &spl, "--operator", &x, "300"]);
+    net.json(&alice, &["deposit", "--pool", &marinade, "5.5"]);
+
+    // program errors are named
+    assert_one_line_error(
+        &net.cli(&alice, &["delegate", "--pool", &spl, "--operator", &x, "1"]),
+        "InsufficientIdle",
+    );
+
+    // the rate rises, a service funds X's stream, alice claims everything
+    let r = net.json(&alice, &["set-rate", "--pool", &spl, "--rate", "1.05"]);
+    assert_eq!(r["rate"], "1.050000");
+    net.json(&alice, &["set-rate", "--pool", &marinade, "--rate", "1.1"]);
+    net.json(
+        &service,
+        &[
+            "fund-rewards",
+            "--pool",
+            &spl,
+            "--operator",
+            &x,
+            "--mint",
+            &reward,
+            "1000",
+        ],
+    );
+    let view = net.json(&alice, &["position", "--pool", &spl]);
+    let p = &view["positions"][0];
+    assert_eq!(p["rate"], "1.050000");
+    assert_eq!(p["rateFresh"], true);
+    assert_eq!(p["delegations"].as_array().map(Vec::len), Some(2));
+    assert_ne!(p["pendingBaseYield"], "0.000000000", "{p}");
+    let claim = net.json(&alice, &["claim"]);
+    let claims = claim["claims"].as_array().expect("claims");
+    assert_eq!(claims.len(), 2, "one per pool: {claim}");
+    let spl_claim = claims
+        .iter()
+        .find(|c| c["pool"] == spl_pool.as_str())
+        .expect("spl pool claim");
+    let received = spl_claim["received"].as_array().expect("received");
+    let got = |mint: &str| {
+        received
+            .iter()
+            .find(|r| r["mint"] == mint)
+            .and_then(|r| r["amount"].as_str())
+            .unwrap_or("0")
+            .to_string()
+    };
+    assert_ne!(got(&spl), "0.000000000", "LST yield: {claim}");
+    assert_ne!(got(&reward), "0.000000", "rewards: {claim}");
+
+    // a slash of Y: the veto window holds it, then anyone executes it
+    let req = net.json(
+        &slasher,
+        &[
+            "request-slash",
+            "--pool",
+            &spl,
+            "--operator",
+            &y_authority,
+            "--bps",
+            "1000",
+            "--evidence",
+            "double signing",
+        ],
+    );
+    let request = req["request"].as_str().expect("request").to_string();
+    assert_one_line_error(
+        &net.cli(&alice, &["execute-slash", "--request", &request]),
+        "VetoWindowOpen",
+    );
+    let w = net.json(&alice, &["warp", "--days", "2"]);
+    assert!(w["epoch"].as_u64().is_some());
+    let ex = net.json(&alice, &["execute-slash", "--request", &request]);
+    assert_ne!(ex["seizedActiveLst"], "0.000000000", "{ex}");
+
+    // bob claims, undelegates everything from X; after the delay it is idle; he withdraws it all
+    net.json(&bob, &["claim", "--pool", &spl]);
+    let und = net.json(
+        &bob,
+        &["undelegate", "--pool", &spl, "--operator", &x, "--all"],
+    );
+    assert!(und["ticket"].as_str().is_some());
+    let done = net.json(&bob, &["complete", "--pool", &spl]);
+    assert_eq!(
+        done["completed"].as_array().map(Vec::len),
+        Some(0),
+        "{done}"
+    );
+    net.json(&bob, &["warp", "--days", "7", "--seconds", "1"]);
+    let done = net.json(&bob, &["complete", "--pool", &spl]);
+    assert_eq!(done["completed"][0]["kind"], "undelegate", "{done}");
+    let wd = net.json(&bob, &["withdraw", "--pool", &spl, "--all"]);
+    let ticket = wd["ticket"].as_str().expect("ticket").to_string();
+    assert_one_line_error(
+        &net.cli(&bob, &["complete", "--pool", &spl, &ticket]),
+        "TicketNotMatured",
+    );
+    let view = net.json(&bob, &["position", "--pool", &spl]);
+    assert_eq!(view["positions"][0]["tickets"][0]["kind"], "withdraw");
+    net.json(&bob, &["warp", "--days", "7"]);
+    let done = net.json(&bob, &["complete", "--pool", &spl, &ticket]);
+    assert_eq!(done["completed"][0]["kind"], "withdraw");
+    let view = net.json(&bob, &["position", "--pool", &spl]);
+    assert_eq!(
+        view["positions"][0]["tickets"].as_array().map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(view["positions"][0]["totalLst"], "0.000000000", "{view}");
+
+    // a cancelled withdrawal
+    let wd = net.json(&alice, &["withdraw", "--pool", &marinade, "1"]);
+    let ticket = wd["ticket"].as_str().expect("ticket").to_string();
+    net.json(&alice, &["cancel", "--pool", &marinade, &ticket]);
+
+    // operator, service and admin commands with a fresh operator (bob)
+    net.json(
+        &bob,
+        &[
+            "register-operator",
+            "--commission-bps",
+            "700",
+            "--metadata-uri",
+            "https://bob.example",
+        ],
+    );
+    let bucket = net.json(&bob, &["open-operator-pool", "--pool", &spl]);
+    assert!(bucket["operatorPool"].as_str().is_some());
+    net.json(
+        &bob,
+        &["add-reward-mint", "--pool", &spl, "--mint", &reward],
+    );
+    net.json(
+        &bob,
+        &["register-service", "--metadata-uri", "https://svc.example"],
+    );
+    let bob_pubkey = net.addr("/wallets/1/pubkey");
+    net.json(
+        &bob,
+        &[
+            "link-service",
+            "--service",
+            &bob_pubkey,
+            "--max-slash-bps",
+            "500",
+        ],
+    );
+    let commission = net.json(
+        &net.addr("/operators/0/authority/keypair"),
+        &["claim-commission", "--pool", &spl, "--mint", &reward],
+    );
+    assert_eq!(commission["amount"], "100.000000", "{commission}");
+    // the guardian vetoes a second request
+    let req = net.json(
+        &slasher,
+        &[
+            "request-slash",
+            "--pool",
+            &spl,
+            "--operator",
+            &x,
+            "--bps",
+            "100",
+        ],
+    );
+    net.json(
+        &guardian,
+        &[
+            "veto-slash",
+            "--request",
+            req["request"].as_str().expect("request"),
+        ],
+    );
+
+    // pause flags: deposits refused by name, then allowed again
+    net.json(&admin, &["set-pause", "deposits"]);
+    assert_one_line_error(
+        &net.cli(&alice, &["deposit", "--pool", &spl, "1"]),
+        "DepositsPaused",
+    );
+    net.json(&admin, &["set-pause", "none"]);
+    net.json(&alice, &["deposit", "--pool", &spl, "1"]);
+
+    // human-readable output
+    let out = net.cli(&alice, &["position"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("claimable base yield"), "{text}");
+    let out = net.cli(&alice, &["status"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Operators (3)"));
+
+    // bad input against a live cluster (the treasury owner holds no account on the localnet)
+    let nobody = net.addr("/treasury");
+    let nobody = nobody.as_str();
+    assert_one_line_error(
+        &net.cli(&alice, &["deposit", "--pool", nobody, "1"]),
+        "unknown pool",
+    );
+    assert_one_line_error(
+        &net.cli(
+            &alice,
+            &["delegate", "--pool", &spl, "--operator", nobody, "1"],
+        ),
+        "unknown operator",
+    );
+    assert_one_line_error(
+        &net.cli(&alice, &["deposit", "--pool", &spl, "1.0000000001"]),
+        "has 10 decimals; at most 9 allowed",
+    );
+    assert_one_line_error(
+        &net.cli(
+            &service,
+            &[
+                "fund-rewards",
+                "--pool",
+                &spl,
+                "--operator",
+                &x,
+                "--mint",
+                &reward,
+                "0.0000001",
+            ],
+        ),
+        "at most 6 allowed",
+    );
+    assert_one_line_error(&net.cli(&alice, &["position", nobody]), "has no position");
+    assert_one_line_error(
+        &net.cli(&service, &["position", "--pool", &spl]),
+        "has no position in pool",
+    );
+    assert_one_line_error(
+        &net.cli(&alice, &["complete", "--pool", &spl, nobody]),
+        "does not exist",
+    );
+
+    net.stop();
+}
