@@ -16,7 +16,6 @@
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{AccountDeserialize, AccountSerialize};
-use restaking_client as client;
 use client::{PoolKeys, StreamKeys};
 use litesvm::LiteSVM;
 use restaking::constants::SPL_STAKE_POOL_PROGRAM_ID;
@@ -26,6 +25,7 @@ use restaking::state::{
     Config, Delegation, Operator, OperatorPool, Pool, Position, RateSource, RewardIndex, Service,
     ServiceLink, SlashRequest, UndelegationQueue, WithdrawalTicket,
 };
+use restaking_client as client;
 use solana_account::Account;
 use solana_keypair::Keypair;
 use solana_message::Message;
