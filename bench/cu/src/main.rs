@@ -545,6 +545,7 @@ impl Run {
                     initial_rate: 0,
                     deposit_cap_value: u64::MAX,
                     withdrawal_delay_secs: 7 * DAY,
+                    accepted_freeze_authority: None,
                 },
             )],
             &[&admin],

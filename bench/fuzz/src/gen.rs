@@ -60,6 +60,8 @@ pub enum Kind {
     Harvest,
     GetPositionValue,
     ClosePosition,
+    SetLien,
+    ReleaseLien,
     /// A plain token transfer into a vault (a donation).
     TokenDonation,
     /// A plain lamport transfer to a PDA before the program creates it.
@@ -102,6 +104,8 @@ impl Kind {
             Kind::Harvest => "harvest",
             Kind::GetPositionValue => "get_position_value",
             Kind::ClosePosition => "close_position",
+            Kind::SetLien => "set_lien",
+            Kind::ReleaseLien => "release_lien",
             Kind::TokenDonation => "token_donation",
             Kind::LamportDonation => "lamport_donation",
         }
@@ -213,6 +217,9 @@ pub struct Gen<'a> {
     /// Describe the steps (costly: base58 keys): for `--verbose` and for the replay of a
     /// sequence that found something.
     pub describe: bool,
+    /// The position (staker, pool) whose full exit the sequence works towards
+    /// ([`Gen::exit`]).
+    pub focus: (Pubkey, usize),
 }
 
 fn idx(ix: &Instruction, key: &Pubkey) -> Option<usize> {
@@ -252,6 +259,8 @@ impl Gen<'_> {
             4,    // push_rate
             3,    // get_position_value
             2,    // donations
+            3,    // lien: set, release, enforce
+            5,    // the next step of a position's full exit
             // the world
             7, // warp
             5, // rate move
@@ -284,7 +293,9 @@ impl Gen<'_> {
             17 => self.push_rate(),
             18 => self.view_ix(),
             19 => self.donation(),
-            20 => {
+            20 => self.lien(),
+            21 => self.exit(),
+            22 => {
                 let secs = match self.r.below(6) {
                     0 => self.r.range(1, 60) as i64,
                     1 => self.r.range(60, 3_600) as i64,
@@ -298,7 +309,7 @@ impl Gen<'_> {
                     refresh: self.r.chance(9, 10),
                 };
             }
-            21 => {
+            23 => {
                 let pool = self.r.index(self.w.pools.len());
                 let bps = match self.r.below(5) {
                     0 => -(self.r.range(1, 1_000) as i64),
@@ -494,25 +505,47 @@ impl Gen<'_> {
         c
     }
 
+    /// The lien holder of (staker, pool)'s position, if it has a lien.
+    fn lien_of(&self, s: &Pubkey, p: usize) -> Option<Pubkey> {
+        self.position_state(s, p)
+            .filter(|x| x.has_lien())
+            .map(|x| x.lien_holder)
+    }
+
+    /// `ix` (built for the owner) co-signed by the position's lien holder, when it has one —
+    /// mostly (without it the program must refuse).
+    fn cosign(&mut self, ix: Instruction, s: &Pubkey, p: usize) -> Instruction {
+        match self.lien_of(s, p) {
+            Some(holder) if !self.r.chance(1, 5) => client::lien_cosigned(ix, holder),
+            _ => ix,
+        }
+    }
+
+    fn staker_case(&self, kind: Kind, ix: Instruction, desc: String, s: &Pubkey, p: usize) -> Case {
+        let mut c = self.case(kind, ix, desc);
+        c.position = idx(&c.ix, &self.w.position_key(s, p));
+        c.pool = idx(&c.ix, &self.keys(p).pool);
+        c
+    }
+
     fn delegate(&mut self) -> Case {
         let (s, p) = self.position();
-        let keys = self.keys(p);
         let idle = self.position_state(&s, p).map_or(0, |x| x.idle_lst);
         let amount = self.r.amount_around(idle);
         let op = self.operator_for(p);
+        self.build_delegate(s, p, op, amount)
+    }
+
+    fn build_delegate(&mut self, s: Pubkey, p: usize, op: Pubkey, amount: u64) -> Case {
+        let keys = self.keys(p);
         let bucket = self.c.bucket_key(&op, &keys.pool);
         let mut ix = client::delegate(s, &keys, op, amount);
         ix.accounts.extend(self.reward_metas(&bucket));
-        let mut c = self.case(
-            Kind::Delegate,
-            ix,
-            self.d(format_args!(
-                "delegate {s} pool{p} operator {op} amount={amount}"
-            )),
-        );
-        c.position = idx(&c.ix, &self.w.position_key(&s, p));
-        c.pool = idx(&c.ix, &keys.pool);
-        c
+        let ix = self.cosign(ix, &s, p);
+        let d = self.d(format_args!(
+            "delegate {s} pool{p} operator {op} amount={amount}"
+        ));
+        self.staker_case(Kind::Delegate, ix, d, &s, p)
     }
 
     /// A delegation of (staker, pool) and its bucket, mostly an existing one.
@@ -535,50 +568,74 @@ impl Gen<'_> {
 
     fn undelegate(&mut self) -> Case {
         let (s, p) = self.position();
-        let keys = self.keys(p);
         let (bucket, d) = self.delegation(&s, p);
         let shares = self.r.amount_around(d.map_or(0, |d| d.shares));
+        self.build_undelegate(s, p, bucket, shares, None)
+    }
+
+    /// `undelegate` by the owner, or by `enforcer` (the lien holder) alone.
+    fn build_undelegate(
+        &mut self,
+        s: Pubkey,
+        p: usize,
+        bucket: Pubkey,
+        shares: u64,
+        enforcer: Option<Pubkey>,
+    ) -> Case {
+        let keys = self.keys(p);
         let nonce = self.position_state(&s, p).map_or(0, |x| x.ticket_nonce);
-        let mut ix = client::undelegate(s, &keys, bucket, nonce, shares, None);
+        let mut ix = match enforcer {
+            Some(h) => client::enforce_undelegate(h, s, &keys, bucket, nonce, shares),
+            None => client::undelegate(s, &keys, bucket, nonce, shares, None),
+        };
         ix.accounts.extend(self.reward_metas(&bucket));
-        let mut c = self.case(
-            Kind::Undelegate,
-            ix,
-            self.d(format_args!(
-                "undelegate {s} pool{p} bucket {bucket} shares={shares} nonce={nonce}"
-            )),
-        );
-        c.position = idx(&c.ix, &self.w.position_key(&s, p));
-        c.pool = idx(&c.ix, &keys.pool);
-        c
+        let ix = if enforcer.is_none() {
+            self.cosign(ix, &s, p)
+        } else {
+            ix
+        };
+        let d = self.d(format_args!(
+            "undelegate {s} pool{p} bucket {bucket} shares={shares} nonce={nonce} enforcer={enforcer:?}"
+        ));
+        self.staker_case(Kind::Undelegate, ix, d, &s, p)
     }
 
     fn request_withdrawal(&mut self) -> Case {
         let (s, p) = self.position();
-        let keys = self.keys(p);
-        let (idle, nonce) = self
-            .position_state(&s, p)
-            .map_or((0, 0), |x| (x.idle_lst, x.ticket_nonce));
+        let idle = self.position_state(&s, p).map_or(0, |x| x.idle_lst);
         let amount = self.r.amount_around(idle);
+        self.build_request(s, p, amount, None)
+    }
+
+    /// `request_withdrawal` by the owner, or by `enforcer` (the lien holder) alone.
+    fn build_request(
+        &mut self,
+        s: Pubkey,
+        p: usize,
+        amount: u64,
+        enforcer: Option<Pubkey>,
+    ) -> Case {
+        let keys = self.keys(p);
+        let nonce = self.position_state(&s, p).map_or(0, |x| x.ticket_nonce);
         let nonce = if self.r.chance(1, 30) {
             nonce.wrapping_add(1)
         } else {
             nonce
         };
-        let ix = client::request_withdrawal(s, &keys, nonce, amount, None);
-        let mut c = self.case(
-            Kind::RequestWithdrawal,
-            ix,
-            self.d(format_args!(
-                "request_withdrawal {s} pool{p} amount={amount} nonce={nonce}"
-            )),
-        );
-        c.position = idx(&c.ix, &self.w.position_key(&s, p));
-        c.pool = idx(&c.ix, &keys.pool);
-        c
+        let ix = match enforcer {
+            Some(h) => client::enforce_withdrawal(h, s, &keys, nonce, amount),
+            None => {
+                let ix = client::request_withdrawal(s, &keys, nonce, amount, None);
+                self.cosign(ix, &s, p)
+            }
+        };
+        let d = self.d(format_args!(
+            "request_withdrawal {s} pool{p} amount={amount} nonce={nonce} enforcer={enforcer:?}"
+        ));
+        self.staker_case(Kind::RequestWithdrawal, ix, d, &s, p)
     }
 
-    /// An open ticket of (staker, pool), mostly; else a ticket address that does not exist.
+    /// An open ticket of (staker, pool), mostly; else a ticket address that may not exist.
     fn ticket(&mut self, s: &Pubkey, p: usize) -> (Pubkey, Option<WithdrawalTicket>) {
         let position = self.w.position_key(s, p);
         let open: Vec<(Pubkey, WithdrawalTicket)> = self
@@ -594,11 +651,12 @@ impl Gen<'_> {
             .position_state(s, p)
             .map_or(0, |x| x.ticket_nonce)
             .saturating_sub(self.r.below(3));
-        (client::ticket_pda(&position, nonce), None)
+        let ticket = client::ticket_pda(&position, nonce);
+        (ticket, self.c.tickets.get(&ticket).cloned())
     }
 
-    /// A (staker, pool) with an open ticket, mostly.
-    fn ticket_holder(&mut self) -> (Pubkey, usize) {
+    /// A (staker, pool) with an open ticket, if any.
+    fn ticket_holder(&mut self) -> Option<(Pubkey, usize)> {
         let holders: Vec<(Pubkey, usize)> = self
             .w
             .stakers
@@ -611,31 +669,52 @@ impl Gen<'_> {
                     .is_some()
             })
             .collect();
-        if holders.is_empty() || self.r.chance(1, 20) {
-            return self.position();
-        }
-        *self.r.pick(&holders).expect("holder")
+        self.r.pick(&holders).copied()
     }
 
     fn complete(&mut self) -> Case {
-        let (s, p) = self.ticket_holder();
-        let keys = self.keys(p);
+        let Some((s, p)) = self.ticket_holder().filter(|_| !self.r.chance(1, 20)) else {
+            return if self.r.chance(1, 2) {
+                self.request_withdrawal()
+            } else {
+                self.undelegate()
+            };
+        };
         let (ticket, t) = self.ticket(&s, p);
-        let dest = self.receiver(s, &keys.lst_mint);
+        let warp = self.r.chance(2, 3);
+        self.build_complete(s, p, ticket, t, warp)
+    }
+
+    /// `complete_withdrawal` by the ticket's beneficiary (mostly), moving the clock to its
+    /// maturity first when `warp`.
+    fn build_complete(
+        &mut self,
+        s: Pubkey,
+        p: usize,
+        ticket: Pubkey,
+        t: Option<WithdrawalTicket>,
+        warp: bool,
+    ) -> Case {
+        let keys = self.keys(p);
+        let enforcement = t.as_ref().is_some_and(|t| t.enforcement);
+        let holder = self.lien_of(&s, p);
+        let authority = match (enforcement, holder) {
+            (true, Some(h)) if !self.r.chance(1, 10) => h,
+            (false, Some(h)) if self.r.chance(1, 10) => h,
+            _ => s,
+        };
+        let dest = self.receiver(authority, &keys.lst_mint);
         let bucket = t
             .as_ref()
             .and_then(|t| (t.kind == TicketKind::Undelegate).then_some(t.operator_pool));
-        let ix = client::complete_ticket(s, &keys, ticket, dest, bucket);
-        let mut c = self.case(
-            Kind::CompleteWithdrawal,
-            ix,
-            self.d(format_args!(
-                "complete_withdrawal {s} pool{p} ticket {ticket} to {dest}"
-            )),
-        );
+        let ix = client::complete_ticket_by(authority, s, &keys, ticket, dest, bucket);
+        let d = self.d(format_args!(
+            "complete_withdrawal {s} pool{p} ticket {ticket} by {authority} to {dest}"
+        ));
+        let mut c = self.staker_case(Kind::CompleteWithdrawal, ix, d, &s, p);
         if let Some(t) = &t {
-            if self.r.chance(2, 3) && t.unlock_ts > self.w.now() {
-                // most of the time, wait for it (and for a slash holding it, now and then)
+            if warp && t.unlock_ts > self.w.now() {
+                // wait for it (and, now and then, for a slash that holds it)
                 c.warp_to = Some(t.unlock_ts + self.r.below(3) as i64 * 86_400);
             }
             if t.kind == TicketKind::Withdraw {
@@ -647,45 +726,57 @@ impl Gen<'_> {
                 });
             }
         }
-        c.position = idx(&c.ix, &self.w.position_key(&s, p));
-        c.pool = idx(&c.ix, &keys.pool);
         c
     }
 
     fn cancel(&mut self) -> Case {
-        let (s, p) = self.ticket_holder();
-        let keys = self.keys(p);
+        let Some((s, p)) = self.ticket_holder().filter(|_| !self.r.chance(1, 20)) else {
+            return self.request_withdrawal();
+        };
         let (ticket, t) = self.ticket(&s, p);
+        let keys = self.keys(p);
         let bucket = t
             .as_ref()
             .and_then(|t| (t.kind == TicketKind::Undelegate).then_some(t.operator_pool));
         let operator = bucket.and_then(|b| self.c.buckets.get(&b).map(|b| b.operator));
-        let mut ix = client::cancel_ticket(s, &keys, ticket, bucket, operator);
+        let enforcement = t.as_ref().is_some_and(|t| t.enforcement);
+        let holder = self.lien_of(&s, p);
+        let authority = match (enforcement, holder) {
+            (true, Some(h)) if !self.r.chance(1, 10) => h,
+            _ => s,
+        };
+        let mut ix = client::cancel_ticket_by(authority, s, &keys, ticket, bucket, operator);
         if let Some(b) = bucket {
             ix.accounts.extend(self.reward_metas(&b));
         }
-        let mut c = self.case(
-            Kind::CancelWithdrawal,
-            ix,
-            self.d(format_args!(
-                "cancel_withdrawal {s} pool{p} ticket {ticket}"
-            )),
-        );
-        c.position = idx(&c.ix, &self.w.position_key(&s, p));
-        c.pool = idx(&c.ix, &keys.pool);
-        c
+        let ix = if authority == s {
+            self.cosign(ix, &s, p)
+        } else {
+            ix
+        };
+        let d = self.d(format_args!(
+            "cancel_withdrawal {s} pool{p} ticket {ticket} by {authority}"
+        ));
+        self.staker_case(Kind::CancelWithdrawal, ix, d, &s, p)
     }
 
     fn claim(&mut self) -> Case {
         let (s, p) = self.position();
-        let keys = self.keys(p);
-        let position = self.w.position_key(&s, p);
         let bucket = if self.r.chance(7, 10) {
             let (b, d) = self.delegation(&s, p);
             (d.is_some() || self.r.chance(1, 5)).then_some(b)
         } else {
             None
         };
+        let subset = self.r.chance(1, 4);
+        self.build_claim(s, p, bucket, subset)
+    }
+
+    /// `claim` of the idle leg and, with `bucket`, that delegation's leg with every stream (or,
+    /// with `subset`, some of them in any order).
+    fn build_claim(&mut self, s: Pubkey, p: usize, bucket: Option<Pubkey>, subset: bool) -> Case {
+        let keys = self.keys(p);
+        let position = self.w.position_key(&s, p);
         let dest = self.receiver(s, &keys.lst_mint);
         let mut ix = client::claim_delegation(s, &keys, dest, bucket);
         let mut flows = Vec::new();
@@ -693,8 +784,7 @@ impl Gen<'_> {
         if let Some(b) = bucket {
             let mints = self.bucket_mints(&b);
             let mut order: Vec<usize> = (0..mints.len()).collect();
-            if self.r.chance(1, 4) {
-                // a subset, in any order
+            if subset {
                 order.retain(|_| self.r.chance(2, 3));
                 for i in (1..order.len()).rev() {
                     let j = self.r.index(i + 1);
@@ -705,9 +795,8 @@ impl Gen<'_> {
             for i in order {
                 let stream = self.stream_keys(&b, &mints[i]);
                 let to = self.receiver(s, &mints[i]);
-                let group = stream.claim_group(to);
                 let at = ix.accounts.len();
-                ix.accounts.extend(group);
+                ix.accounts.extend(stream.claim_group(to));
                 flows.push(Flow {
                     from: at + 1,
                     to: at + 3,
@@ -715,7 +804,7 @@ impl Gen<'_> {
                 });
             }
         }
-        let view = (all_streams).then(|| {
+        let view = all_streams.then(|| {
             let mut v = client::get_position_value(s, &keys);
             if let Some(b) = bucket {
                 v.accounts.extend(client::view_delegation_metas(
@@ -726,13 +815,10 @@ impl Gen<'_> {
             }
             v
         });
-        let mut c = self.case(
-            Kind::Claim,
-            ix,
-            self.d(format_args!(
-                "claim {s} pool{p} bucket {bucket:?} to {dest}"
-            )),
-        );
+        let d = self.d(format_args!(
+            "claim {s} pool{p} bucket {bucket:?} to {dest}"
+        ));
+        let mut c = self.staker_case(Kind::Claim, ix, d, &s, p);
         c.flows.push(Flow {
             from: idx(&c.ix, &keys.vault).expect("vault"),
             to: idx(&c.ix, &dest).expect("dest"),
@@ -740,44 +826,151 @@ impl Gen<'_> {
         });
         c.flows.extend(flows);
         c.view = view;
-        c.position = idx(&c.ix, &position);
-        c.pool = idx(&c.ix, &keys.pool);
         c
     }
 
     fn close_delegation(&mut self) -> Case {
         let (s, p) = self.position();
-        let keys = self.keys(p);
         let (bucket, _) = self.delegation(&s, p);
         let forfeit = self.r.chance(1, 3);
+        self.build_close_delegation(s, p, bucket, forfeit)
+    }
+
+    fn build_close_delegation(
+        &mut self,
+        s: Pubkey,
+        p: usize,
+        bucket: Pubkey,
+        forfeit: bool,
+    ) -> Case {
+        let keys = self.keys(p);
         let ix = if forfeit {
             let mints = self.bucket_mints(&bucket);
             client::close_delegation_forfeiting(s, &keys, bucket, &mints)
         } else {
             client::close_delegation(s, &keys, bucket)
         };
-        let mut c = self.case(
-            Kind::CloseDelegation,
-            ix,
-            self.d(format_args!(
-                "close_delegation {s} pool{p} bucket {bucket} forfeit={forfeit}"
-            )),
-        );
-        c.position = idx(&c.ix, &self.w.position_key(&s, p));
-        c
+        let d = self.d(format_args!(
+            "close_delegation {s} pool{p} bucket {bucket} forfeit={forfeit}"
+        ));
+        self.staker_case(Kind::CloseDelegation, ix, d, &s, p)
     }
 
     fn close_position(&mut self) -> Case {
         let (s, p) = self.position();
+        self.build_close_position(s, p)
+    }
+
+    fn build_close_position(&mut self, s: Pubkey, p: usize) -> Case {
         let keys = self.keys(p);
         let ix = client::close_position(s, &keys);
-        let mut c = self.case(
-            Kind::ClosePosition,
-            ix,
-            self.d(format_args!("close_position {s} pool{p}")),
-        );
-        c.position = idx(&c.ix, &self.w.position_key(&s, p));
-        c.pool = idx(&c.ix, &keys.pool);
+        let ix = self.cosign(ix, &s, p);
+        let d = self.d(format_args!("close_position {s} pool{p}"));
+        self.staker_case(Kind::ClosePosition, ix, d, &s, p)
+    }
+
+    /// Liens (SPEC §6): set one (owner and holder sign), release it (holder), or enforce it
+    /// (the holder alone undelegates or requests a withdrawal, for itself).
+    fn lien(&mut self) -> Case {
+        let (s, p) = self.position();
+        let position = self.w.position_key(&s, p);
+        let lender = *self.r.pick(&self.w.lenders).expect("lender");
+        match self.lien_of(&s, p) {
+            None => {
+                let holder = if self.r.chance(1, 20) { s } else { lender };
+                let ix = client::set_lien(s, position, holder);
+                let d = self.d(format_args!("set_lien {s} pool{p} holder {holder}"));
+                let mut c = self.staker_case(Kind::SetLien, ix, d, &s, p);
+                c.pool = None;
+                c
+            }
+            Some(holder) => match self.r.below(3) {
+                0 => {
+                    let signer = if self.r.chance(1, 10) { s } else { holder };
+                    let ix = client::release_lien(signer, position);
+                    let d = self.d(format_args!("release_lien {s} pool{p} by {signer}"));
+                    let mut c = self.staker_case(Kind::ReleaseLien, ix, d, &s, p);
+                    c.pool = None;
+                    c
+                }
+                1 => {
+                    let (bucket, dl) = self.delegation(&s, p);
+                    let shares = self.r.amount_around(dl.map_or(0, |d| d.shares));
+                    self.build_undelegate(s, p, bucket, shares, Some(holder))
+                }
+                _ => {
+                    let idle = self.position_state(&s, p).map_or(0, |x| x.idle_lst);
+                    let amount = self.r.amount_around(idle);
+                    self.build_request(s, p, amount, Some(holder))
+                }
+            },
+        }
+    }
+
+    /// The next step of a position's full exit: undelegate everything, complete every ticket,
+    /// withdraw the idle LST, claim what is owed, close the delegations, release the lien,
+    /// close the position (and open it again). Random steps rarely empty a position; this
+    /// reaches the closing paths.
+    fn exit(&mut self) -> Case {
+        let (s, p) = self.focus;
+        let position = self.w.position_key(&s, p);
+        let Some(pos) = self.c.positions.get(&position).cloned() else {
+            return self.open_position_of(s, p);
+        };
+        let holder = self.lien_of(&s, p);
+        let enforcer = holder.filter(|_| self.r.chance(1, 3));
+        let delegations: Vec<(Pubkey, Delegation)> = self
+            .c
+            .delegations_of(&position)
+            .map(|(k, d)| (*k, d.clone()))
+            .collect();
+        if let Some((_, d)) = delegations.iter().find(|(_, d)| d.shares > 0) {
+            let (bucket, shares) = (d.operator_pool, d.shares);
+            return self.build_undelegate(s, p, bucket, shares, enforcer);
+        }
+        let tickets: Vec<(Pubkey, WithdrawalTicket)> = self
+            .c
+            .tickets_of(&position)
+            .map(|(k, t)| (*k, t.clone()))
+            .collect();
+        if let Some((k, t)) = self.r.pick(&tickets).cloned() {
+            return self.build_complete(s, p, k, Some(t), true);
+        }
+        if pos.idle_lst > 0 {
+            return self.build_request(s, p, pos.idle_lst, enforcer);
+        }
+        if let Some((_, d)) = delegations
+            .iter()
+            .find(|(_, d)| d.unclaimed_base_yield > 0 || d.reward_owed.iter().any(|o| *o > 0))
+        {
+            let bucket = d.operator_pool;
+            return if self.r.chance(1, 2) {
+                self.build_claim(s, p, Some(bucket), false)
+            } else {
+                self.build_close_delegation(s, p, bucket, true)
+            };
+        }
+        if pos.unclaimed_yield > 0 {
+            return self.build_claim(s, p, None, false);
+        }
+        if let Some((_, d)) = delegations.first() {
+            let bucket = d.operator_pool;
+            let forfeit = self.r.chance(1, 2);
+            return self.build_close_delegation(s, p, bucket, forfeit);
+        }
+        if let Some(h) = holder {
+            let ix = client::release_lien(h, position);
+            let d = self.d(format_args!("release_lien {s} pool{p} by {h}"));
+            return self.staker_case(Kind::ReleaseLien, ix, d, &s, p);
+        }
+        self.build_close_position(s, p)
+    }
+
+    fn open_position_of(&mut self, s: Pubkey, p: usize) -> Case {
+        let ix = client::open_position(s, &self.keys(p));
+        let d = self.d(format_args!("open_position {s} pool{p}"));
+        let mut c = self.case(Kind::OpenPosition, ix, d);
+        c.pool = idx(&c.ix, &self.keys(p).pool);
         c
     }
 
@@ -976,9 +1169,32 @@ impl Gen<'_> {
         let svc_i = self.r.index(self.w.services.len());
         let svc = self.w.services[svc_i];
         let service = client::service_pda(&svc.authority);
-        let p = self.pool();
-        let operator = self.operator_for(p);
-        let bucket = self.c.bucket_key(&operator, &self.keys(p).pool);
+        // mostly a bucket of an operator linked to the service
+        let linked: Vec<Pubkey> = self
+            .c
+            .links
+            .values()
+            .filter(|l| l.service == service)
+            .flat_map(|l| {
+                self.c
+                    .buckets
+                    .iter()
+                    .filter(move |(_, b)| b.operator == l.operator)
+                    .map(|(k, _)| *k)
+            })
+            .collect();
+        let bucket = match self.r.pick(&linked) {
+            Some(b) if !self.r.chance(1, 10) => *b,
+            _ => {
+                let p = self.pool();
+                let operator = self.operator_for(p);
+                self.c.bucket_key(&operator, &self.keys(p).pool)
+            }
+        };
+        let operator = self.c.buckets.get(&bucket).map_or_else(
+            || client::operator_pda(&self.w.operators[0]),
+            |b| b.operator,
+        );
         let nonce = self.c.buckets.get(&bucket).map_or(0, |b| b.slash_nonce);
         let max = self
             .c
@@ -1020,13 +1236,17 @@ impl Gen<'_> {
             .iter()
             .map(|(k, r)| (*k, r.clone()))
             .collect();
+        let now = self.w.now();
         let pending: Vec<(Pubkey, restaking::state::SlashRequest)> = all
             .iter()
-            .filter(|(_, r)| r.status == SlashStatus::Pending)
+            .filter(|(_, r)| r.status == SlashStatus::Pending && now < r.expires_ts)
             .cloned()
             .collect();
         if !pending.is_empty() && !self.r.chance(1, 10) {
             return self.r.pick(&pending).cloned();
+        }
+        if pending.is_empty() && !self.r.chance(1, 5) {
+            return None; // request one instead
         }
         self.r.pick(&all).cloned()
     }
@@ -1086,7 +1306,7 @@ impl Gen<'_> {
                 r.bps
             )),
         );
-        if self.r.chance(1, 2) && r.executable_ts > self.w.now() {
+        if self.r.chance(2, 3) && r.executable_ts > self.w.now() {
             c.warp_to = Some(r.executable_ts + self.r.below(3_600) as i64);
         }
         let ri = idx(&c.ix, &request).expect("request");
@@ -1254,7 +1474,13 @@ impl Gen<'_> {
     fn push_rate(&mut self) -> Case {
         let manual: Vec<usize> = (0..self.w.pools.len())
             .filter(|&i| matches!(self.w.pools[i].rate_source, RateSource::Manual { .. }))
+            .filter(|&i| {
+                self.c.pools.contains_key(&self.w.pools[i].keys.pool) || self.r.chance(1, 20)
+            })
             .collect();
+        if manual.is_empty() {
+            return self.deposit();
+        }
         let p = *self.r.pick(&manual).expect("a manual pool");
         let pool = self.keys(p).pool;
         let current = self.c.pools.get(&pool).map_or(1u128 << 60, |x| x.rate);
@@ -1406,6 +1632,7 @@ impl Gen<'_> {
                     },
                     deposit_cap_value: self.r.amount_around(u64::MAX),
                     withdrawal_delay_secs: self.delay(),
+                    accepted_freeze_authority: None,
                 };
                 let d = self.d(format_args!("add_pool {mint} {args:?}"));
                 self.case(Kind::AddPool, client::add_pool(admin, &keys, args), d)

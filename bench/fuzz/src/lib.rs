@@ -11,6 +11,7 @@ pub mod oracle;
 pub mod rng;
 pub mod world;
 
+use anchor_lang::prelude::Pubkey;
 use chain::Chain;
 use oracle::{initial_model, invariants, Model, Runner, Stats};
 use world::World;
@@ -47,4 +48,11 @@ impl Base {
             last_logs: Vec::new(),
         }
     }
+}
+
+/// The position (staker, pool) a sequence seeded `seed` works to exit fully.
+pub fn focus(world: &World, seed: u64) -> (Pubkey, usize) {
+    let x = rng::mix(seed ^ 0xF0C5);
+    let s = world.stakers[(x % world.stakers.len() as u64) as usize];
+    (s, ((x >> 32) % 3) as usize)
 }

@@ -1,5 +1,5 @@
 //! `restaking-fuzz --seed N --sequences S --steps K [--so PATH] [--from-sequence I]
-//! [--seconds T] [--verbose]`: runs S sequences of K steps against the program's SBF binary,
+//! [--seconds T] [--verbose] [--by-instruction]`: runs S sequences of K steps against the program's SBF binary,
 //! sequence i seeded from (N, i), and prints the figures. On a finding it prints the seed, the
 //! sequence, the step, the last steps of the sequence and the check that failed, and exits 1;
 //! `--seed N --from-sequence I` replays that sequence first.
@@ -49,6 +49,7 @@ fn main() {
     let from = num("--from-sequence", 0);
     let seconds = arg("--seconds").map(|v| v.parse::<u64>().expect("--seconds"));
     let verbose = args.iter().any(|a| a == "--verbose");
+    let by_instruction = args.iter().any(|a| a == "--by-instruction");
     let so_path = arg("--so").unwrap_or_else(|| {
         let dir = std::env::var("SBF_OUT_DIR").unwrap_or_else(|_| "target/deploy".into());
         format!("{dir}/restaking.so")
@@ -73,6 +74,7 @@ fn main() {
             break;
         }
         let mut rng = Rng::new(sequence_seed(seed, i));
+        let focus = restaking_fuzz::focus(&base.world, sequence_seed(seed, i));
         let mut runner = base.runner(&mut stats);
         for k in 0..steps {
             let step = Gen {
@@ -80,6 +82,7 @@ fn main() {
                 c: &runner.chain,
                 r: &mut rng,
                 describe: verbose,
+                focus,
             }
             .step();
             if verbose {
@@ -107,6 +110,12 @@ fn main() {
     }
     let t = started.elapsed().as_secs_f64();
     print_stats(&stats, t, setup.as_secs_f64());
+    if by_instruction {
+        println!("failures by instruction and error:");
+        for ((k, e), n) in &stats.kind_errors {
+            println!("  {k:<22} {n:>8}  {e}");
+        }
+    }
 }
 
 /// Prints a finding with the steps that led to it (the sequence replayed, described) and how
@@ -116,6 +125,7 @@ fn report(base: &Base, seed: u64, sequence: u64, step: u64, finding: &str, logs:
     let mut stats = Stats::default();
     let mut runner = base.runner(&mut stats);
     let mut rng = Rng::new(sequence_seed(seed, sequence));
+    let focus = restaking_fuzz::focus(&base.world, sequence_seed(seed, sequence));
     let mut trace = Vec::new();
     for _ in 0..=step {
         let s = Gen {
@@ -123,6 +133,7 @@ fn report(base: &Base, seed: u64, sequence: u64, step: u64, finding: &str, logs:
             c: &runner.chain,
             r: &mut rng,
             describe: true,
+            focus,
         }
         .step();
         trace.push(describe(&s));

@@ -54,6 +54,8 @@ pub struct Stats {
     pub faults: u64,
     /// Failures by error name.
     pub errors: BTreeMap<String, u64>,
+    /// Failures by instruction and error name.
+    pub kind_errors: BTreeMap<(&'static str, String), u64>,
     /// Per instruction: (succeeded, failed).
     pub kinds: BTreeMap<&'static str, (u64, u64)>,
     /// The most compute units one instruction used, and which.
@@ -494,7 +496,6 @@ pub fn error_name(err: &str, logs: &[String]) -> String {
     }
     let who = logs
         .iter()
-        .rev()
         .find(|l| l.contains(" failed: "))
         .map(|l| {
             if l.contains("Tokenkeg") {
@@ -508,10 +509,13 @@ pub fn error_name(err: &str, logs: &[String]) -> String {
             }
         })
         .unwrap_or("");
-    let e = err
-        .trim_start_matches("InstructionError(1, ")
-        .trim_start_matches("InstructionError(0, ")
-        .trim_end_matches(')');
+    let e = match err
+        .strip_prefix("InstructionError(1, ")
+        .or_else(|| err.strip_prefix("InstructionError(0, "))
+    {
+        Some(inner) => inner.strip_suffix(')').unwrap_or(inner),
+        None => err,
+    };
     format!("{who}{e}")
 }
 
@@ -726,7 +730,13 @@ impl Runner<'_> {
                         "failed {name} ({err}) changed account {k}"
                     );
                 }
-                *self.stats.errors.entry(error_name(&err, logs)).or_default() += 1;
+                let error = error_name(&err, logs);
+                *self
+                    .stats
+                    .kind_errors
+                    .entry((name, error.clone()))
+                    .or_default() += 1;
+                *self.stats.errors.entry(error).or_default() += 1;
                 self.last_logs = e.meta.logs.clone();
                 Ok(())
             }

@@ -135,6 +135,9 @@ pub struct World {
     pub operators: Vec<Pubkey>,
     pub services: Vec<ServiceKeys>,
     pub funder: Pubkey,
+    /// Lien holders (a lender's PDA, in production): they take liens on positions and may
+    /// enforce them.
+    pub lenders: Vec<Pubkey>,
     /// Keys that may take a role later (new admin, new operator, new service).
     pub spare: Vec<Pubkey>,
     pub lst: Vec<MintInfo>,
@@ -202,6 +205,7 @@ impl World {
                 })
                 .collect(),
             funder: k("funder", 0),
+            lenders: (0..2).map(|i| k("lender", i)).collect(),
             spare: (0..4).map(|i| k("spare", i)).collect(),
             lst: Vec::new(),
             rewards: Vec::new(),
@@ -228,6 +232,7 @@ impl World {
         everyone.extend(self.stakers.iter().copied());
         everyone.extend(self.operators.iter().copied());
         everyone.extend(self.spare.iter().copied());
+        everyone.extend(self.lenders.iter().copied());
         for s in self.services.clone() {
             everyone.extend([s.authority, s.slasher]);
         }
@@ -287,6 +292,11 @@ impl World {
         for s in self.services.clone() {
             for mint in self.lst.clone() {
                 self.create_wallet(s.destination, &mint, 0);
+            }
+        }
+        for l in self.lenders.clone() {
+            for mint in self.lst.clone() {
+                self.create_wallet(l, &mint, 0);
             }
         }
 
@@ -363,6 +373,7 @@ impl World {
                     initial_rate: 1_000_000_000_000_000_000,
                     deposit_cap_value: u64::MAX,
                     withdrawal_delay_secs: p.delay,
+                    accepted_freeze_authority: None,
                 },
             ));
             self.token_accounts.insert(p.keys.vault, p.mint.key);
