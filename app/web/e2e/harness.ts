@@ -90,7 +90,8 @@ export class Localnet {
     const log = path.join(dir, "localnet.log");
     const logFd = fs.openSync(log, "w");
     const rpcUrl = `http://127.0.0.1:${port}`;
-    const child = spawn(cli, ["--url", rpcUrl, "localnet", "--port", String(port), "--out", out], {
+    const so = process.env.RESTAKING_SO ? ["--program", path.resolve(REPO_ROOT, process.env.RESTAKING_SO)] : [];
+    const child = spawn(cli, ["--url", rpcUrl, "localnet", "--port", String(port), "--out", out, ...so], {
       cwd: REPO_ROOT,
       stdio: ["ignore", logFd, logFd],
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "error" },
@@ -260,6 +261,12 @@ export function walletConfig(keypairFile: string, label: string) {
 export async function injectWallet(context: BrowserContext, config: ReturnType<typeof walletConfig>): Promise<void> {
   await context.addInitScript({ content: `window.__TEST_WALLET_CONFIG__ = ${JSON.stringify(config)};` });
   await context.addInitScript({ path: path.join(here, "testWallet.js") });
+}
+
+/** Empties the screenshots folder (at the start of a run). */
+export function clearScreenshots(): void {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const f of fs.readdirSync(SCREENSHOTS)) if (f.endsWith(".png") || f.endsWith(".txt")) fs.rmSync(path.join(SCREENSHOTS, f));
 }
 
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {

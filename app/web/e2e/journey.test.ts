@@ -16,6 +16,7 @@ import {
   REPO_ROOT,
   WEB_DIR,
   chainReader,
+  clearScreenshots,
   injectWallet,
   launchBrowser,
   screenshot,
@@ -52,6 +53,13 @@ function units(shown: string, decimals = 9): bigint {
   const clean = shown.replace(/[^\d.]/g, "");
   const [w = "0", f = ""] = clean.split(".");
   return BigInt(w || "0") * 10n ** BigInt(decimals) + BigInt((f + "0".repeat(decimals)).slice(0, decimals) || "0");
+}
+
+/** The exact base units behind a stat (its first amount's `data-raw`). */
+async function raw(testId: string): Promise<bigint> {
+  const value = await page.getByTestId(testId).locator("[data-raw]").first().getAttribute("data-raw");
+  assert.ok(value !== null, `${testId} shows no amount`);
+  return BigInt(value);
 }
 
 async function statValue(testId: string): Promise<string> {
@@ -153,6 +161,7 @@ function end(step: string) {
 
 describe("web app journey against the localnet", { concurrency: false }, () => {
   before(async () => {
+    clearScreenshots();
     tmp = tempDir("restaking-web-e2e-");
     net = await Localnet.start(tmp);
     chain = chainReader(net.rpcUrl);
@@ -342,14 +351,14 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
     assert.match(text(await spl.getByTestId("pool-rate").innerText()), /1\.050000/);
     // 100 LST of principal 100 SOL at 1.05: 100 − ceil(100 / 1.05) per leg, summed over idle 30, X 40, Y 30.
     const expectedYield = 30n * ONE - (30n * ONE * 100n + 104n) / 105n + (40n * ONE - (40n * ONE * 100n + 104n) / 105n) + (30n * ONE - (30n * ONE * 100n + 104n) / 105n);
-    const shown = await waitStat("pending-yield", (v) => units(v) > 0n, "pending base yield");
-    await near(units(shown), expectedYield, 3n, "pending base yield shown");
+    await waitStat("pending-yield", (v) => units(v) > 0n, "pending base yield");
+    await near(await raw("pending-yield"), expectedYield, 3n, "pending base yield shown");
     // X keeps 10 % of 1,000, Y 5 % of 500: alice alone is delegated, so 900 + 475.
     // (rounded down through the reward index: a few base units of dust stay in the stream)
     const rewards = await waitStat("claimable-rewards", (v) => units(v, 6) > 1_374n * REWARD, "1,375 reward claimable");
-    await near(units(rewards, 6), 1_375n * REWARD, 2n, "claimable rewards shown");
+    await near(await raw("claimable-rewards"), 1_375n * REWARD, 2n, "claimable rewards shown");
     assert.match(rewards, / reward$/);
-    assert.match(text(await page.getByTestId("claim-note").innerText()), /^Pays 4\.76190\d+ LST of base yield and 1,37[45][.\d]* reward in 2 transactions \(one wallet approval, 2 signatures\)\.$/);
+    assert.match(text(await page.getByTestId("claim-note").innerText()), /^Pays 4\.761904 LST of base yield and 1,37[45][.\d]* reward in 2 transactions \(one wallet approval, 2 signatures\)\.$/);
     await screenshot(page, "07-yield-and-rewards-pending");
     end("rate move + rewards");
   });
@@ -357,8 +366,8 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
   step("claim everything in one click: base yield in LST and every reward stream", async () => {
     begin();
     const lstBefore = await chain.tokenBalance(aliceLst);
-    const pending = units(await statValue("pending-yield"));
-    const claimable = units(await statValue("claimable-rewards"), 6);
+    const pending = await raw("pending-yield");
+    const claimable = await raw("claimable-rewards");
     const before = await walletState();
     await page.getByTestId("claim-everything").click();
     const t = await expectSuccess("claim everything");
@@ -388,7 +397,8 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
       await expectSuccess(`undelegate from ${name}`);
     }
     await waitStat("delegated-lst", (v) => v === "0 LST", "nothing delegated");
-    const queued = units(await waitStat("queued-lst", (v) => units(v) > 0n, "queued LST"));
+    await waitStat("queued-lst", (v) => units(v) > 0n, "queued LST");
+    const queued = await raw("queued-lst");
     await near(queued, (70n * ONE * 100n) / 105n, 3n, "queued LST is the principal at 1.05");
     const tickets = page.getByTestId("ticket");
     assert.equal(await tickets.count(), 2);
@@ -410,7 +420,8 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
       await expectSuccess("complete an undelegation");
       await page.waitForFunction((n) => document.querySelectorAll('[data-testid="ticket"]').length === n, 1 - i, { timeout: TIMEOUT });
     }
-    const idle = units(await waitStat("idle-lst", (v) => units(v) > 90n * ONE, "idle back"));
+    await waitStat("idle-lst", (v) => units(v) > 90n * ONE, "idle back");
+    const idle = await raw("idle-lst");
     await near(idle, (100n * ONE * 100n) / 105n, 4n, "idle holds the 100 SOL of principal at 1.05");
     end("warp + complete");
   });
@@ -429,7 +440,7 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
     await page.getByTestId("ticket-complete").first().click();
     await expectSuccess("complete the withdrawal");
     await waitStat("withdrawing-lst", (v) => v === "0 LST", "nothing withdrawing");
-    assert.ok(units(await statValue("total-lst")) <= 5n, "the position keeps at most rounding dust");
+    assert.ok((await raw("total-lst")) <= 5n, "the position keeps at most rounding dust");
     const lst = await chain.tokenBalance(aliceLst);
     assert.ok(lst <= 1_000n * ONE && lst >= 1_000n * ONE - 5n, `alice holds her 1,000 LST back less rounding dust: ${lst}`);
     assert.ok((await chain.tokenBalance(pool.vault)) <= 5n, "the vault keeps at most rounding dust");
@@ -462,7 +473,15 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
     await page.waitForTimeout(300);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 390px screen`);
-    await screenshot(page, "13-phone");
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, "13-phone", false);
+    await page.evaluate(() => document.getElementById("position-title")?.scrollIntoView({ block: "start" }));
+    await screenshot(page, "14-phone-position", false);
+    const tabs = page.getByRole("tab");
+    for (let i = 0; i < (await tabs.count()); i += 1) {
+      const box = await tabs.nth(i).boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `tab ${i} is on screen`);
+    }
     await page.setViewportSize({ width: 1280, height: 900 });
     end("phone width");
   });

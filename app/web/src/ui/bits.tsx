@@ -12,15 +12,15 @@ export function Stat({ label, value, hint, testId }: { label: ReactNode; value: 
     <div className="stat">
       <dt>{label}</dt>
       <dd data-testid={testId}>{value === undefined ? <Skeleton /> : value}</dd>
-      {hint !== undefined ? <dd className="stat-hint">{hint}</dd> : null}
+      <dd className="stat-hint">{hint ?? "\u00a0"}</dd>
     </div>
   );
 }
 
-/** An amount with its unit. */
-export function Amount({ text, unit }: { text: string; unit: string }) {
+/** An amount with its unit; `raw` (base units) is kept in `data-raw` and shown in full on hover. */
+export function Amount({ text, unit, raw, full }: { text: string; unit: string; raw?: bigint; full?: string }) {
   return (
-    <span className="amount">
+    <span className="amount" data-raw={raw?.toString()} title={full ? `${full} ${unit}` : undefined}>
       <span className="amount-value">{text}</span> <span className="amount-unit">{unit}</span>
     </span>
   );

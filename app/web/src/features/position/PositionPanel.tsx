@@ -59,7 +59,7 @@ function ClaimEverything({ pool, position, operators }: { pool: PoolInfo; positi
   }, [cfg, signer, pool, position, operators]);
 
   const parts = [
-    pendingYield > 0n ? `${formatAmount(pendingYield, pool.data.lstDecimals)} LST of base yield` : null,
+    pendingYield > 0n ? `${formatAmount(pendingYield, pool.data.lstDecimals, 6)} LST of base yield` : null,
     ...[...totals.entries()].filter(([, v]) => v > 0n).map(([mint, v]) => `${formatAmount(v, rewardDecimals(operators, mint))} ${rewardUnit(operators, mint)}`),
   ].filter(Boolean);
 
@@ -109,7 +109,9 @@ export function PositionPanel({
   const { account } = useWallet();
   const d = pool?.data.lstDecimals ?? 9;
   const view = position?.view ?? null;
-  const lst = (v: bigint | undefined) => (v === undefined ? undefined : <Amount text={formatAmount(v, d, 9)} unit="LST" />);
+  const lst = (v: bigint | undefined) => (v === undefined ? undefined : <Amount text={formatAmount(v, d, 6)} full={formatAmount(v, d)} raw={v} unit="LST" />);
+  const principal = (v: bigint | undefined) => (v === undefined || !ready ? undefined : `principal ${formatAmount(v, SOL, 4)} SOL`);
+  const delegatedPrincipal = position?.delegations.reduce((s, x) => s + (x.value?.principal ?? 0n), 0n);
   const ready = Boolean(position && pool) && !loading;
   const has = ready && position?.position;
   const zero = ready ? 0n : undefined;
@@ -145,8 +147,8 @@ export function PositionPanel({
       ) : null}
       <dl className="stats" data-testid="position-stats">
         <Stat label="In your wallet" testId="wallet-lst" value={account ? lst(ready ? position?.lst.amount : undefined) : "—"} hint={account && ready && position ? `${formatAmount(position.lamports, SOL, 4)} SOL for fees` : undefined} />
-        <Stat label="Idle (not delegated)" testId="idle-lst" value={account ? lst(has ? view?.idleLst : zero) : "—"} />
-        <Stat label="Delegated" testId="delegated-lst" value={account ? lst(has ? view?.delegatedLst : zero) : "—"} />
+        <Stat label="Idle (not delegated)" testId="idle-lst" value={account ? lst(has ? view?.idleLst : zero) : "—"} hint={has ? principal(view?.idlePrincipal) : undefined} />
+        <Stat label="Delegated" testId="delegated-lst" value={account ? lst(has ? view?.delegatedLst : zero) : "—"} hint={has ? principal(delegatedPrincipal) : undefined} />
         <Stat label="Undelegating" testId="queued-lst" value={account ? lst(has ? view?.queuedLst : zero) : "—"} />
         <Stat label="Withdrawing" testId="withdrawing-lst" value={account ? lst(has ? view?.withdrawingLst : zero) : "—"} />
         <Stat label="Pending base yield" testId="pending-yield" value={account ? lst(has ? view?.pendingBaseYield : zero) : "—"} hint="the LST's own staking yield, paid in LST" />
@@ -162,7 +164,7 @@ export function PositionPanel({
                   ? "none"
                   : [...totals.entries()].map(([mint, v]) => (
                       <span key={mint} className="block">
-                        <Amount text={formatAmount(v, rewardDecimals(operators, mint))} unit={rewardUnit(operators, mint)} />
+                        <Amount text={formatAmount(v, rewardDecimals(operators, mint))} raw={v} unit={rewardUnit(operators, mint)} />
                       </span>
                     ))
           }

@@ -49,7 +49,7 @@ export function RunnerProvider({ children }: { children: ReactNode }) {
       if (!signer) return { ok: false, error: "Connect a wallet first." };
       const id = nextId.current++;
       const update = (fn: (op: Operation) => Operation) => setOperations((ops) => ops.map((op) => (op.id === id ? fn(op) : op)));
-      setOperations((ops) => [{ id, title, txs: [], state: "running" as const }, ...ops].slice(0, 8));
+      setOperations((ops) => [{ id, title, txs: [], state: "running" as const }, ...ops].slice(0, 6));
       setBusy(true);
       try {
         let plans: TxPlan[];
