@@ -628,6 +628,7 @@ impl Env {
             initial_rate,
             deposit_cap_value: u64::MAX,
             withdrawal_delay_secs: WITHDRAWAL_DELAY,
+            accepted_freeze_authority: None,
         }
     }
 
@@ -1188,7 +1189,8 @@ impl Env {
         anchor_lang::__private::bytemuck::pod_read_unaligned(body)
     }
 
-    /// Sets the protocol fee (admin).
+    /// Sets the protocol fee (admin). A raise is timelocked: the fixture proposes it, moves
+    /// the clock past `ADMIN_TIMELOCK_SECS`, applies it, and puts the clock back.
     pub async fn set_protocol_fee(&mut self, bps: u16) {
         let admin = self.admin.insecure_clone();
         let args = client::UpdateConfigArgs {
@@ -1197,6 +1199,19 @@ impl Env {
         };
         self.ok(&[client::update_config(admin.pubkey(), args)], &[&admin])
             .await;
+        self.apply_pending_config().await;
+    }
+
+    /// Applies the config's pending changes through their timelock, then puts the clock back.
+    pub async fn apply_pending_config(&mut self) {
+        let config: restaking::state::Config = self.state(&client::config_pda()).await;
+        if config.pending_mask == 0 {
+            return;
+        }
+        let now = self.clock().await.unix_timestamp;
+        self.set_time(config.pending_effective_ts).await;
+        self.ok(&[client::apply_config_update()], &[]).await;
+        self.set_time(now).await;
     }
 }
 

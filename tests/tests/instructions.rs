@@ -317,7 +317,13 @@ async fn initialize_config_ok() {
             pool_count: 0,
             bump: bump_of(&[Config::SEED]),
             version: ACCOUNT_VERSION,
-            reserved: [0; 64],
+            pending_mask: 0,
+            pending_guardian: Pubkey::default(),
+            pending_protocol_fee_bps: 0,
+            pending_max_commission_bps: 0,
+            pending_slash_veto_secs: 0,
+            pending_effective_ts: 0,
+            reserved: [0; 11],
         },
     );
 }
@@ -440,6 +446,24 @@ async fn update_config_ok() {
     };
     env.ok(&[client::update_config(admin.pubkey(), args)], &[&admin])
         .await;
+    // the treasury and the minimum pool delay apply at once; a new guardian, a higher fee and
+    // cap and a shorter veto window wait out the timelock
+    let now = env.clock().await.unix_timestamp;
+    let mut expected = before.clone();
+    expected.treasury = treasury;
+    expected.min_withdrawal_delay_secs = MAX_WITHDRAWAL_DELAY_SECS;
+    expected.pending_mask = Config::PENDING_GUARDIAN
+        | Config::PENDING_PROTOCOL_FEE
+        | Config::PENDING_MAX_COMMISSION
+        | Config::PENDING_SLASH_VETO;
+    expected.pending_guardian = guardian;
+    expected.pending_protocol_fee_bps = MAX_PROTOCOL_FEE_BPS;
+    expected.pending_max_commission_bps = BPS_DENOMINATOR;
+    expected.pending_slash_veto_secs = DAY;
+    expected.pending_effective_ts = now + ADMIN_TIMELOCK_SECS;
+    assert_state(&env.state::<Config>(&config_key()).await, &expected);
+    env.set_time(now + ADMIN_TIMELOCK_SECS).await;
+    env.ok(&[client::apply_config_update()], &[]).await;
     let mut expected = before.clone();
     expected.guardian = guardian;
     expected.treasury = treasury;
@@ -681,8 +705,11 @@ async fn accept_admin_ok() {
         &[&new_admin],
     )
     .await;
+    // a raise is proposed under the timelock, by the new admin's authority
     assert_eq!(
-        env.state::<Config>(&config_key()).await.protocol_fee_bps,
+        env.state::<Config>(&config_key())
+            .await
+            .pending_protocol_fee_bps,
         100
     );
 }
@@ -877,7 +904,11 @@ async fn fresh_pool(env: &mut Env, keys: &PoolKeys, source: RateSource, rate: u1
         bump: bump_of(&[Pool::SEED, keys.lst_mint.as_ref()]),
         vault_bump: bump_of(&[Pool::VAULT_SEED, keys.pool.as_ref()]),
         version: ACCOUNT_VERSION,
-        reserved: [0; 64],
+        pending_mask: 0,
+        pending_withdrawal_delay_secs: 0,
+        pending_rate_source: source,
+        pending_effective_ts: 0,
+        reserved: [0; 8],
     }
 }
 
@@ -1233,10 +1264,23 @@ async fn update_pool_ok() {
         &[&admin],
     )
     .await;
+    // the cap applies at once; a longer delay and a new source wait out the timelock
+    let now = env.clock().await.unix_timestamp;
+    let mut expected = before.clone();
+    expected.deposit_cap_value = 500 * ONE;
+    expected.pending_mask = Pool::PENDING_WITHDRAWAL_DELAY | Pool::PENDING_RATE_SOURCE;
+    expected.pending_withdrawal_delay_secs = MAX_WITHDRAWAL_DELAY_SECS;
+    expected.pending_rate_source = new_source;
+    expected.pending_effective_ts = now + ADMIN_TIMELOCK_SECS;
+    assert_state(&env.pool(&pool).await, &expected);
+    env.set_time(now + ADMIN_TIMELOCK_SECS).await;
+    env.ok(&[client::apply_pool_update(pool.keys.pool)], &[])
+        .await;
     let mut expected = before.clone();
     expected.deposit_cap_value = 500 * ONE;
     expected.withdrawal_delay_secs = MAX_WITHDRAWAL_DELAY_SECS;
     expected.rate_source = new_source;
+    expected.pending_rate_source = new_source;
     assert_state(&env.pool(&pool).await, &expected);
 
     // the minimum delay is allowed; `None` leaves a setting alone
@@ -1261,7 +1305,7 @@ async fn update_pool_delay_applies_to_new_tickets() {
     let now = env.clock().await.unix_timestamp;
     let t0 = env.request_withdrawal(&pool, &alice, ONE).await.unwrap();
     let args = UpdatePoolArgs {
-        withdrawal_delay_secs: Some(10 * DAY),
+        withdrawal_delay_secs: Some(4 * DAY),
         ..Default::default()
     };
     env.ok(
@@ -1273,7 +1317,7 @@ async fn update_pool_delay_applies_to_new_tickets() {
     let t0: WithdrawalTicket = env.state(&t0).await;
     let t1: WithdrawalTicket = env.state(&t1).await;
     assert_eq!(t0.unlock_ts, now + WITHDRAWAL_DELAY);
-    assert_eq!(t1.unlock_ts, now + 10 * DAY);
+    assert_eq!(t1.unlock_ts, now + 4 * DAY);
 }
 
 async fn update_pool_rejects(
@@ -3997,13 +4041,7 @@ async fn fund_rewards_invalid_reward_vault() {
 #[tokio::test]
 async fn claim_protocol_fees_invalid_treasury_account() {
     let (mut env, _pool, _alice, op, stream) = setup_stream().await;
-    let admin = env.admin.insecure_clone();
-    let args = UpdateConfigArgs {
-        protocol_fee_bps: Some(1_000),
-        ..Default::default()
-    };
-    env.ok(&[client::update_config(admin.pubkey(), args)], &[&admin])
-        .await;
+    env.set_protocol_fee(1_000).await;
     let funder = env.funder(&stream.reward_mint, 1_000_000).await;
     env.fund(&funder, &op, &stream, 1_000_000).await.unwrap();
     let mallory_account = env

@@ -362,6 +362,7 @@ export class Env {
         initialRate: 0n,
         depositCapValue: 0xffff_ffff_ffff_ffffn,
         withdrawalDelaySecs: WITHDRAWAL_DELAY,
+        acceptedFreezeAuthority: null,
       }),
     ]);
     return keys;

@@ -184,6 +184,31 @@ pub fn update_pool(admin: Pubkey, pool: Pubkey, args: UpdatePoolArgs) -> Instruc
     )
 }
 
+/// `apply_config_update` (anyone, once the timelock has elapsed).
+pub fn apply_config_update() -> Instruction {
+    ix(
+        accounts::ApplyConfigUpdate {
+            config: config_pda(),
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::ApplyConfigUpdate {},
+    )
+}
+
+/// `apply_pool_update` (anyone, once the timelock has elapsed).
+pub fn apply_pool_update(pool: Pubkey) -> Instruction {
+    ix(
+        accounts::ApplyPoolUpdate {
+            config: config_pda(),
+            pool,
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::ApplyPoolUpdate {},
+    )
+}
+
 pub fn push_rate(updater: Pubkey, pool: Pubkey, rate: u128) -> Instruction {
     ix(
         accounts::PushRate {

@@ -26,6 +26,15 @@ pub const MAX_PROTOCOL_FEE_BPS: u16 = 5_000;
 #[constant]
 pub const MAX_WITHDRAWAL_DELAY_SECS: i64 = 60 * 24 * 60 * 60;
 
+/// Delay before an admin change that can hurt stakers takes effect (a protocol fee or
+/// commission cap raised, the veto window shortened, the guardian replaced, a pool's withdrawal
+/// delay raised or its rate source changed): the longest withdrawal delay plus the longest
+/// slash hold past maturity, so a staker who disagrees can undelegate and request every unit
+/// out under the old rules first. Changes in the stakers' favour apply at once.
+#[constant]
+pub const ADMIN_TIMELOCK_SECS: i64 =
+    MAX_WITHDRAWAL_DELAY_SECS + MAX_SLASH_VETO_SECS + SLASH_GRACE_SECS;
+
 /// Width of an undelegation cohort: `Undelegate` tickets are grouped by the day they unlock
 /// (cohort key `ceil(unlock_ts / COHORT_SECS)`). A slash request requested at `R` cuts only the
 /// cohorts that start at or after `R`, so a ticket that matured before a request is never cut

@@ -199,4 +199,15 @@ pub enum RestakingError {
     /// Enforcement tickets are settled by the lien holder, the others by the owner.
     #[msg("Signer may not settle this ticket: it belongs to its beneficiary")]
     NotTicketBeneficiary,
+
+    // --- timelocked admin ---------------------------------------------------------------------
+    #[msg("No change is pending")]
+    NothingPending,
+    /// A change that can hurt stakers waits `ADMIN_TIMELOCK_SECS` after its proposal.
+    #[msg("The change's timelock has not elapsed yet")]
+    TimelockNotElapsed,
+    /// The LST mint has a freeze authority the admin did not name in
+    /// `accepted_freeze_authority` (or names one the mint does not have).
+    #[msg("The LST mint's freeze authority was not accepted by name")]
+    FreezeAuthorityNotAccepted,
 }

@@ -41,6 +41,61 @@ pub struct ConfigUpdatedEvent {
     pub slash_veto_secs: i64,
 }
 
+impl ConfigUpdatedEvent {
+    /// The config's settings as they are now.
+    pub fn of(config: &crate::state::Config) -> Self {
+        Self {
+            admin: config.admin,
+            guardian: config.guardian,
+            treasury: config.treasury,
+            protocol_fee_bps: config.protocol_fee_bps,
+            max_commission_bps: config.max_commission_bps,
+            min_withdrawal_delay_secs: config.min_withdrawal_delay_secs,
+            slash_veto_secs: config.slash_veto_secs,
+        }
+    }
+}
+
+/// `update_config`: a change that can hurt stakers proposed; `apply_config_update` applies it
+/// from `effective_ts`. Fields outside `pending_mask` are not proposed.
+#[event]
+pub struct ConfigChangeProposedEvent {
+    /// Which settings are pending (`Config::PENDING_*` bits).
+    pub pending_mask: u8,
+    /// Proposed guardian.
+    pub guardian: Pubkey,
+    /// Proposed protocol fee, in basis points.
+    pub protocol_fee_bps: u16,
+    /// Proposed commission cap, in basis points.
+    pub max_commission_bps: u16,
+    /// Proposed slash veto window, in seconds.
+    pub slash_veto_secs: i64,
+    /// Unix time from which the change may be applied.
+    pub effective_ts: i64,
+}
+
+impl ConfigChangeProposedEvent {
+    /// The config's pending changes.
+    pub fn of(config: &crate::state::Config) -> Self {
+        Self {
+            pending_mask: config.pending_mask,
+            guardian: config.pending_guardian,
+            protocol_fee_bps: config.pending_protocol_fee_bps,
+            max_commission_bps: config.pending_max_commission_bps,
+            slash_veto_secs: config.pending_slash_veto_secs,
+            effective_ts: config.pending_effective_ts,
+        }
+    }
+}
+
+/// `apply_config_update`: the pending changes took effect (the settings follow in a
+/// `ConfigUpdatedEvent`).
+#[event]
+pub struct ConfigChangeAppliedEvent {
+    /// Which settings changed (`Config::PENDING_*` bits).
+    pub pending_mask: u8,
+}
+
 /// `transfer_admin`: an admin handover proposed (or cancelled with the default key).
 #[event]
 pub struct AdminTransferStartedEvent {
@@ -89,6 +144,8 @@ pub struct PoolAddedEvent {
     pub deposit_cap_value: u64,
     /// Seconds between a withdrawal request and its completion.
     pub withdrawal_delay_secs: i64,
+    /// The LST mint's freeze authority the admin accepted, if it has one.
+    pub freeze_authority: Option<Pubkey>,
 }
 
 /// `update_pool`: a pool's parameters after the change.
@@ -102,6 +159,57 @@ pub struct PoolUpdatedEvent {
     pub deposit_cap_value: u64,
     /// Seconds between a withdrawal request and its completion.
     pub withdrawal_delay_secs: i64,
+}
+
+impl PoolUpdatedEvent {
+    /// The pool's settings as they are now.
+    pub fn of(pool: &Account<crate::state::Pool>) -> Self {
+        Self {
+            pool: pool.key(),
+            rate_source: pool.rate_source,
+            deposit_cap_value: pool.deposit_cap_value,
+            withdrawal_delay_secs: pool.withdrawal_delay_secs,
+        }
+    }
+}
+
+/// `update_pool`: a longer withdrawal delay or new rate-source parameters proposed;
+/// `apply_pool_update` applies them from `effective_ts`.
+#[event]
+pub struct PoolChangeProposedEvent {
+    /// The pool (`["pool", lst_mint]`).
+    pub pool: Pubkey,
+    /// Which settings are pending (`Pool::PENDING_*` bits).
+    pub pending_mask: u8,
+    /// Proposed withdrawal delay, in seconds.
+    pub withdrawal_delay_secs: i64,
+    /// Proposed rate source.
+    pub rate_source: RateSource,
+    /// Unix time from which the change may be applied.
+    pub effective_ts: i64,
+}
+
+impl PoolChangeProposedEvent {
+    /// The pool's pending changes.
+    pub fn of(pool: &Account<crate::state::Pool>) -> Self {
+        Self {
+            pool: pool.key(),
+            pending_mask: pool.pending_mask,
+            withdrawal_delay_secs: pool.pending_withdrawal_delay_secs,
+            rate_source: pool.pending_rate_source,
+            effective_ts: pool.pending_effective_ts,
+        }
+    }
+}
+
+/// `apply_pool_update`: the pool's pending changes took effect (the settings follow in a
+/// `PoolUpdatedEvent`).
+#[event]
+pub struct PoolChangeAppliedEvent {
+    /// The pool (`["pool", lst_mint]`).
+    pub pool: Pubkey,
+    /// Which settings changed (`Pool::PENDING_*` bits).
+    pub pending_mask: u8,
 }
 
 /// `push_rate`: a manual pool's rate published.

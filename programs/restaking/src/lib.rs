@@ -61,6 +61,16 @@ pub mod restaking {
         update_pool::handler(ctx, args)
     }
 
+    /// Applies the config's pending changes once their timelock has elapsed (anyone).
+    pub fn apply_config_update(ctx: Context<ApplyConfigUpdate>) -> Result<()> {
+        apply_config_update::handler(ctx)
+    }
+
+    /// Applies a pool's pending changes once their timelock has elapsed (anyone).
+    pub fn apply_pool_update(ctx: Context<ApplyPoolUpdate>) -> Result<()> {
+        apply_pool_update::handler(ctx)
+    }
+
     /// Publishes a manual pool's rate (its updater).
     pub fn push_rate(ctx: Context<PushRate>, rate: u128) -> Result<()> {
         push_rate::handler(ctx, rate)

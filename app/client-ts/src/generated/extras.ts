@@ -17,6 +17,10 @@ import {
   type ClaimEvent,
   getCommissionClaimedEventDecoder,
   type CommissionClaimedEvent,
+  getConfigChangeAppliedEventDecoder,
+  type ConfigChangeAppliedEvent,
+  getConfigChangeProposedEventDecoder,
+  type ConfigChangeProposedEvent,
   getConfigInitializedEventDecoder,
   type ConfigInitializedEvent,
   getConfigUpdatedEventDecoder,
@@ -43,6 +47,10 @@ import {
   type PauseSetEvent,
   getPoolAddedEventDecoder,
   type PoolAddedEvent,
+  getPoolChangeAppliedEventDecoder,
+  type PoolChangeAppliedEvent,
+  getPoolChangeProposedEventDecoder,
+  type PoolChangeProposedEvent,
   getPoolUpdatedEventDecoder,
   type PoolUpdatedEvent,
   getPositionClosedEventDecoder,
@@ -163,6 +171,9 @@ export const RESTAKING_ERRORS: Readonly<Record<number, { readonly name: string; 
   6079: { name: "TicketsOpen", message: "The position has open withdrawal tickets; settle them before setting a lien" },
   6080: { name: "EnforcementTicketsOpen", message: "The lien holder's enforcement tickets are still open" },
   6081: { name: "NotTicketBeneficiary", message: "Signer may not settle this ticket: it belongs to its beneficiary" },
+  6082: { name: "NothingPending", message: "No change is pending" },
+  6083: { name: "TimelockNotElapsed", message: "The change's timelock has not elapsed yet" },
+  6084: { name: "FreezeAuthorityNotAccepted", message: "The LST mint's freeze authority was not accepted by name" },
 };
 
 /** An event of the program, by name, with its decoded fields. */
@@ -173,6 +184,8 @@ export type RestakingEvent =
   | { readonly name: "BucketHarvestedEvent"; readonly data: BucketHarvestedEvent }
   | { readonly name: "ClaimEvent"; readonly data: ClaimEvent }
   | { readonly name: "CommissionClaimedEvent"; readonly data: CommissionClaimedEvent }
+  | { readonly name: "ConfigChangeAppliedEvent"; readonly data: ConfigChangeAppliedEvent }
+  | { readonly name: "ConfigChangeProposedEvent"; readonly data: ConfigChangeProposedEvent }
   | { readonly name: "ConfigInitializedEvent"; readonly data: ConfigInitializedEvent }
   | { readonly name: "ConfigUpdatedEvent"; readonly data: ConfigUpdatedEvent }
   | { readonly name: "DelegateEvent"; readonly data: DelegateEvent }
@@ -186,6 +199,8 @@ export type RestakingEvent =
   | { readonly name: "OperatorUpdatedEvent"; readonly data: OperatorUpdatedEvent }
   | { readonly name: "PauseSetEvent"; readonly data: PauseSetEvent }
   | { readonly name: "PoolAddedEvent"; readonly data: PoolAddedEvent }
+  | { readonly name: "PoolChangeAppliedEvent"; readonly data: PoolChangeAppliedEvent }
+  | { readonly name: "PoolChangeProposedEvent"; readonly data: PoolChangeProposedEvent }
   | { readonly name: "PoolUpdatedEvent"; readonly data: PoolUpdatedEvent }
   | { readonly name: "PositionClosedEvent"; readonly data: PositionClosedEvent }
   | { readonly name: "PositionOpenedEvent"; readonly data: PositionOpenedEvent }
@@ -212,6 +227,8 @@ export const RESTAKING_EVENT_DISCRIMINATORS = {
   BucketHarvestedEvent: new Uint8Array([166, 178, 100, 137, 79, 122, 32, 12]),
   ClaimEvent: new Uint8Array([93, 15, 70, 170, 48, 140, 212, 219]),
   CommissionClaimedEvent: new Uint8Array([121, 174, 200, 166, 155, 37, 183, 114]),
+  ConfigChangeAppliedEvent: new Uint8Array([22, 252, 132, 171, 98, 90, 52, 148]),
+  ConfigChangeProposedEvent: new Uint8Array([130, 227, 255, 247, 96, 72, 195, 118]),
   ConfigInitializedEvent: new Uint8Array([22, 167, 192, 50, 220, 20, 10, 71]),
   ConfigUpdatedEvent: new Uint8Array([245, 158, 129, 99, 60, 100, 214, 220]),
   DelegateEvent: new Uint8Array([190, 32, 21, 167, 70, 227, 97, 240]),
@@ -225,6 +242,8 @@ export const RESTAKING_EVENT_DISCRIMINATORS = {
   OperatorUpdatedEvent: new Uint8Array([48, 14, 19, 123, 253, 175, 162, 81]),
   PauseSetEvent: new Uint8Array([1, 96, 236, 158, 57, 65, 77, 182]),
   PoolAddedEvent: new Uint8Array([119, 217, 134, 62, 225, 59, 55, 45]),
+  PoolChangeAppliedEvent: new Uint8Array([246, 118, 113, 213, 252, 192, 127, 48]),
+  PoolChangeProposedEvent: new Uint8Array([165, 102, 63, 223, 33, 101, 168, 125]),
   PoolUpdatedEvent: new Uint8Array([128, 39, 94, 221, 230, 222, 127, 141]),
   PositionClosedEvent: new Uint8Array([76, 129, 10, 225, 238, 51, 158, 126]),
   PositionOpenedEvent: new Uint8Array([163, 1, 92, 149, 138, 188, 177, 23]),
@@ -263,6 +282,10 @@ export function decodeRestakingEvent(
       return { name: "ClaimEvent", data: getClaimEventDecoder().decode(body) };
     case "79aec8a69b25b772":
       return { name: "CommissionClaimedEvent", data: getCommissionClaimedEventDecoder().decode(body) };
+    case "16fc84ab625a3494":
+      return { name: "ConfigChangeAppliedEvent", data: getConfigChangeAppliedEventDecoder().decode(body) };
+    case "82e3fff76048c376":
+      return { name: "ConfigChangeProposedEvent", data: getConfigChangeProposedEventDecoder().decode(body) };
     case "16a7c032dc140a47":
       return { name: "ConfigInitializedEvent", data: getConfigInitializedEventDecoder().decode(body) };
     case "f59e81633c64d6dc":
@@ -289,6 +312,10 @@ export function decodeRestakingEvent(
       return { name: "PauseSetEvent", data: getPauseSetEventDecoder().decode(body) };
     case "77d9863ee13b372d":
       return { name: "PoolAddedEvent", data: getPoolAddedEventDecoder().decode(body) };
+    case "f67671d5fcc07f30":
+      return { name: "PoolChangeAppliedEvent", data: getPoolChangeAppliedEventDecoder().decode(body) };
+    case "a5663fdf2165a87d":
+      return { name: "PoolChangeProposedEvent", data: getPoolChangeProposedEventDecoder().decode(body) };
     case "80275edde6de7f8d":
       return { name: "PoolUpdatedEvent", data: getPoolUpdatedEventDecoder().decode(body) };
     case "4c810ae1ee339e7e":

@@ -1,6 +1,9 @@
 //! `Pool`: one accepted LST, its vault, its rate source and its totals.
-use crate::constants::{BPS_DENOMINATOR, COHORT_SECS, MAX_WITHDRAWAL_DELAY_SECS};
+use crate::constants::{
+    ADMIN_TIMELOCK_SECS, BPS_DENOMINATOR, COHORT_SECS, MAX_WITHDRAWAL_DELAY_SECS,
+};
 use crate::error::RestakingError;
+use crate::instructions::UpdatePoolArgs;
 use crate::math::SafeMath;
 use crate::state::{Config, Dust, Moved, OperatorPool, Position, UndelegationQueue};
 
@@ -125,8 +128,16 @@ pub struct Pool {
     pub vault_bump: u8,
     /// Layout version (`ACCOUNT_VERSION`) the account was written with.
     pub version: u8,
+    /// Which `pending_*` fields hold a proposed change (`Pool::PENDING_*` bits).
+    pub pending_mask: u8,
+    /// Proposed (longer) withdrawal delay, in seconds.
+    pub pending_withdrawal_delay_secs: i64,
+    /// Proposed rate-source parameters (meaningful only with `PENDING_RATE_SOURCE`).
+    pub pending_rate_source: RateSource,
+    /// Unix time from which `apply_pool_update` may apply the pending changes.
+    pub pending_effective_ts: i64,
     /// Zeroed space for future fields, so they need no realloc.
-    pub reserved: [u8; 64],
+    pub reserved: [u8; 8],
 }
 
 impl Pool {
@@ -149,6 +160,76 @@ impl Pool {
             delay_secs > config.slash_veto_secs,
             RestakingError::VetoWindowTooLong
         );
+        Ok(())
+    }
+
+    pub const PENDING_WITHDRAWAL_DELAY: u8 = 1;
+    pub const PENDING_RATE_SOURCE: u8 = 2;
+
+    /// Applies `args` like [`Config::update`]: the cap and a shorter delay at once; a longer
+    /// delay or new rate-source parameters proposed, effective `ADMIN_TIMELOCK_SECS` after
+    /// `now`. The kind of rate source never changes. Returns whether anything was proposed.
+    pub fn update(&mut self, config: &Config, args: &UpdatePoolArgs, now: i64) -> Result<bool> {
+        let mut proposed = false;
+        if let Some(cap) = args.deposit_cap_value {
+            self.deposit_cap_value = cap;
+        }
+        if let Some(delay) = args.withdrawal_delay_secs {
+            Self::validate_withdrawal_delay(config, delay)?;
+            if delay <= self.withdrawal_delay_secs {
+                self.withdrawal_delay_secs = delay;
+                self.pending_mask &= !Self::PENDING_WITHDRAWAL_DELAY;
+            } else {
+                self.pending_withdrawal_delay_secs = delay;
+                self.pending_mask |= Self::PENDING_WITHDRAWAL_DELAY;
+                proposed = true;
+            }
+        }
+        if let Some(source) = args.rate_source {
+            let both_manual = matches!(
+                (self.rate_source, source),
+                (RateSource::Manual { .. }, RateSource::Manual { .. })
+            );
+            require!(both_manual, RestakingError::RateSourceImmutable);
+            source.validate()?;
+            if source == self.rate_source {
+                self.pending_mask &= !Self::PENDING_RATE_SOURCE;
+            } else {
+                self.pending_rate_source = source;
+                self.pending_mask |= Self::PENDING_RATE_SOURCE;
+                proposed = true;
+            }
+        }
+        if proposed {
+            self.pending_effective_ts = now
+                .checked_add(ADMIN_TIMELOCK_SECS)
+                .ok_or(RestakingError::MathOverflow)?;
+        }
+        if self.pending_mask == 0 {
+            self.pending_effective_ts = 0;
+        }
+        Ok(proposed)
+    }
+
+    /// Applies the pending changes once their time has come (the delay checked again against
+    /// the config as it is now).
+    pub fn apply_pending(&mut self, config: &Config, now: i64) -> Result<()> {
+        require!(self.pending_mask != 0, RestakingError::NothingPending);
+        require!(
+            now >= self.pending_effective_ts,
+            RestakingError::TimelockNotElapsed
+        );
+        if self.pending_mask & Self::PENDING_WITHDRAWAL_DELAY != 0 {
+            Self::validate_withdrawal_delay(config, self.pending_withdrawal_delay_secs)?;
+            self.withdrawal_delay_secs = self.pending_withdrawal_delay_secs;
+        }
+        if self.pending_mask & Self::PENDING_RATE_SOURCE != 0 {
+            self.rate_source = self.pending_rate_source;
+        }
+        self.pending_mask = 0;
+        self.pending_withdrawal_delay_secs = 0;
+        self.pending_rate_source = self.rate_source;
+        self.pending_effective_ts = 0;
         Ok(())
     }
 

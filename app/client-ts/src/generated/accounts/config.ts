@@ -77,6 +77,18 @@ export type Config = {
   bump: number;
   /** Layout version (`ACCOUNT_VERSION`) the account was written with. */
   version: number;
+  /** Which `pending_*` fields hold a proposed change (`Config::PENDING_*` bits). */
+  pendingMask: number;
+  /** Proposed guardian. */
+  pendingGuardian: Address;
+  /** Proposed (higher) protocol fee, in basis points. */
+  pendingProtocolFeeBps: number;
+  /** Proposed (higher) commission cap, in basis points. */
+  pendingMaxCommissionBps: number;
+  /** Proposed (shorter) slash veto window, in seconds. */
+  pendingSlashVetoSecs: bigint;
+  /** Unix time from which `apply_config_update` may apply the pending changes. */
+  pendingEffectiveTs: bigint;
   /** Zeroed space for future fields, so they need no realloc. */
   reserved: ReadonlyUint8Array;
 };
@@ -106,6 +118,18 @@ export type ConfigArgs = {
   bump: number;
   /** Layout version (`ACCOUNT_VERSION`) the account was written with. */
   version: number;
+  /** Which `pending_*` fields hold a proposed change (`Config::PENDING_*` bits). */
+  pendingMask: number;
+  /** Proposed guardian. */
+  pendingGuardian: Address;
+  /** Proposed (higher) protocol fee, in basis points. */
+  pendingProtocolFeeBps: number;
+  /** Proposed (higher) commission cap, in basis points. */
+  pendingMaxCommissionBps: number;
+  /** Proposed (shorter) slash veto window, in seconds. */
+  pendingSlashVetoSecs: number | bigint;
+  /** Unix time from which `apply_config_update` may apply the pending changes. */
+  pendingEffectiveTs: number | bigint;
   /** Zeroed space for future fields, so they need no realloc. */
   reserved: ReadonlyUint8Array;
 };
@@ -127,7 +151,13 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["poolCount", getU32Encoder()],
       ["bump", getU8Encoder()],
       ["version", getU8Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
+      ["pendingMask", getU8Encoder()],
+      ["pendingGuardian", getAddressEncoder()],
+      ["pendingProtocolFeeBps", getU16Encoder()],
+      ["pendingMaxCommissionBps", getU16Encoder()],
+      ["pendingSlashVetoSecs", getI64Encoder()],
+      ["pendingEffectiveTs", getI64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 11)],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
   );
@@ -149,7 +179,13 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["poolCount", getU32Decoder()],
     ["bump", getU8Decoder()],
     ["version", getU8Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
+    ["pendingMask", getU8Decoder()],
+    ["pendingGuardian", getAddressDecoder()],
+    ["pendingProtocolFeeBps", getU16Decoder()],
+    ["pendingMaxCommissionBps", getU16Decoder()],
+    ["pendingSlashVetoSecs", getI64Decoder()],
+    ["pendingEffectiveTs", getI64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 11)],
   ]);
 }
 

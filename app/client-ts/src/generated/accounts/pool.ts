@@ -103,6 +103,14 @@ export type Pool = {
   vaultBump: number;
   /** Layout version (`ACCOUNT_VERSION`) the account was written with. */
   version: number;
+  /** Which `pending_*` fields hold a proposed change (`Pool::PENDING_*` bits). */
+  pendingMask: number;
+  /** Proposed (longer) withdrawal delay, in seconds. */
+  pendingWithdrawalDelaySecs: bigint;
+  /** Proposed rate-source parameters (meaningful only with `PENDING_RATE_SOURCE`). */
+  pendingRateSource: RateSource;
+  /** Unix time from which `apply_pool_update` may apply the pending changes. */
+  pendingEffectiveTs: bigint;
   /** Zeroed space for future fields, so they need no realloc. */
   reserved: ReadonlyUint8Array;
 };
@@ -152,6 +160,14 @@ export type PoolArgs = {
   vaultBump: number;
   /** Layout version (`ACCOUNT_VERSION`) the account was written with. */
   version: number;
+  /** Which `pending_*` fields hold a proposed change (`Pool::PENDING_*` bits). */
+  pendingMask: number;
+  /** Proposed (longer) withdrawal delay, in seconds. */
+  pendingWithdrawalDelaySecs: number | bigint;
+  /** Proposed rate-source parameters (meaningful only with `PENDING_RATE_SOURCE`). */
+  pendingRateSource: RateSourceArgs;
+  /** Unix time from which `apply_pool_update` may apply the pending changes. */
+  pendingEffectiveTs: number | bigint;
   /** Zeroed space for future fields, so they need no realloc. */
   reserved: ReadonlyUint8Array;
 };
@@ -183,7 +199,11 @@ export function getPoolEncoder(): Encoder<PoolArgs> {
       ["bump", getU8Encoder()],
       ["vaultBump", getU8Encoder()],
       ["version", getU8Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
+      ["pendingMask", getU8Encoder()],
+      ["pendingWithdrawalDelaySecs", getI64Encoder()],
+      ["pendingRateSource", getRateSourceEncoder()],
+      ["pendingEffectiveTs", getI64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 8)],
     ]),
     (value) => ({ ...value, discriminator: POOL_DISCRIMINATOR }),
   );
@@ -215,7 +235,11 @@ export function getPoolDecoder(): Decoder<Pool> {
     ["bump", getU8Decoder()],
     ["vaultBump", getU8Decoder()],
     ["version", getU8Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
+    ["pendingMask", getU8Decoder()],
+    ["pendingWithdrawalDelaySecs", getI64Decoder()],
+    ["pendingRateSource", getRateSourceDecoder()],
+    ["pendingEffectiveTs", getI64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 8)],
   ]);
 }
 

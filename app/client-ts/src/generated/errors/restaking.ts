@@ -178,6 +178,12 @@ export const RESTAKING_ERROR__TICKETS_OPEN = 0x17bf; // 6079
 export const RESTAKING_ERROR__ENFORCEMENT_TICKETS_OPEN = 0x17c0; // 6080
 /** NotTicketBeneficiary: Signer may not settle this ticket: it belongs to its beneficiary */
 export const RESTAKING_ERROR__NOT_TICKET_BENEFICIARY = 0x17c1; // 6081
+/** NothingPending: No change is pending */
+export const RESTAKING_ERROR__NOTHING_PENDING = 0x17c2; // 6082
+/** TimelockNotElapsed: The change's timelock has not elapsed yet */
+export const RESTAKING_ERROR__TIMELOCK_NOT_ELAPSED = 0x17c3; // 6083
+/** FreezeAuthorityNotAccepted: The LST mint's freeze authority was not accepted by name */
+export const RESTAKING_ERROR__FREEZE_AUTHORITY_NOT_ACCEPTED = 0x17c4; // 6084
 
 export type RestakingError =
   | typeof RESTAKING_ERROR__ACCOUNT_ALREADY_EXISTS
@@ -190,6 +196,7 @@ export type RestakingError =
   | typeof RESTAKING_ERROR__DEPOSITS_PAUSED
   | typeof RESTAKING_ERROR__DIVISION_BY_ZERO
   | typeof RESTAKING_ERROR__ENFORCEMENT_TICKETS_OPEN
+  | typeof RESTAKING_ERROR__FREEZE_AUTHORITY_NOT_ACCEPTED
   | typeof RESTAKING_ERROR__GUARDIAN_CANNOT_UNPAUSE
   | typeof RESTAKING_ERROR__INSUFFICIENT_FUNDS
   | typeof RESTAKING_ERROR__INSUFFICIENT_IDLE
@@ -218,6 +225,7 @@ export type RestakingError =
   | typeof RESTAKING_ERROR__NO_LIEN
   | typeof RESTAKING_ERROR__NOT_ADMIN_OR_GUARDIAN
   | typeof RESTAKING_ERROR__NOT_GUARDIAN
+  | typeof RESTAKING_ERROR__NOTHING_PENDING
   | typeof RESTAKING_ERROR__NOTHING_RECEIVED
   | typeof RESTAKING_ERROR__NOT_LIEN_HOLDER
   | typeof RESTAKING_ERROR__NOT_OPERATOR_AUTHORITY
@@ -248,6 +256,7 @@ export type RestakingError =
   | typeof RESTAKING_ERROR__STALE_RATE
   | typeof RESTAKING_ERROR__TICKET_NOT_MATURED
   | typeof RESTAKING_ERROR__TICKETS_OPEN
+  | typeof RESTAKING_ERROR__TIMELOCK_NOT_ELAPSED
   | typeof RESTAKING_ERROR__TOO_MANY_REWARD_MINTS
   | typeof RESTAKING_ERROR__TOO_MANY_TICKETS
   | typeof RESTAKING_ERROR__UNAUTHORIZED
@@ -276,6 +285,7 @@ if (process.env.NODE_ENV !== "production") {
     [RESTAKING_ERROR__DEPOSITS_PAUSED]: `Deposits are paused`,
     [RESTAKING_ERROR__DIVISION_BY_ZERO]: `Division by zero`,
     [RESTAKING_ERROR__ENFORCEMENT_TICKETS_OPEN]: `The lien holder's enforcement tickets are still open`,
+    [RESTAKING_ERROR__FREEZE_AUTHORITY_NOT_ACCEPTED]: `The LST mint's freeze authority was not accepted by name`,
     [RESTAKING_ERROR__GUARDIAN_CANNOT_UNPAUSE]: `The guardian may only add pause flags; only the admin may lift them`,
     [RESTAKING_ERROR__INSUFFICIENT_FUNDS]: `Source token account holds less than the amount`,
     [RESTAKING_ERROR__INSUFFICIENT_IDLE]: `Amount exceeds the position's idle LST`,
@@ -304,6 +314,7 @@ if (process.env.NODE_ENV !== "production") {
     [RESTAKING_ERROR__NO_LIEN]: `The position has no lien`,
     [RESTAKING_ERROR__NOT_ADMIN_OR_GUARDIAN]: `Signer is neither the admin nor the guardian`,
     [RESTAKING_ERROR__NOT_GUARDIAN]: `Signer is not the guardian`,
+    [RESTAKING_ERROR__NOTHING_PENDING]: `No change is pending`,
     [RESTAKING_ERROR__NOTHING_RECEIVED]: `Nothing was received by the vault`,
     [RESTAKING_ERROR__NOT_LIEN_HOLDER]: `Signer is not the position's lien holder`,
     [RESTAKING_ERROR__NOT_OPERATOR_AUTHORITY]: `Signer is not the operator's authority`,
@@ -334,6 +345,7 @@ if (process.env.NODE_ENV !== "production") {
     [RESTAKING_ERROR__STALE_RATE]: `Rate is stale`,
     [RESTAKING_ERROR__TICKET_NOT_MATURED]: `Withdrawal ticket has not matured yet`,
     [RESTAKING_ERROR__TICKETS_OPEN]: `The position has open withdrawal tickets; settle them before setting a lien`,
+    [RESTAKING_ERROR__TIMELOCK_NOT_ELAPSED]: `The change's timelock has not elapsed yet`,
     [RESTAKING_ERROR__TOO_MANY_REWARD_MINTS]: `The bucket already has the most reward streams allowed`,
     [RESTAKING_ERROR__TOO_MANY_TICKETS]: `Too many open withdrawal tickets on this position`,
     [RESTAKING_ERROR__UNAUTHORIZED]: `Signer is not the config admin`,

@@ -10,10 +10,14 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
+  getAddressDecoder,
+  getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getI64Decoder,
   getI64Encoder,
+  getOptionDecoder,
+  getOptionEncoder,
   getStructDecoder,
   getStructEncoder,
   getU128Decoder,
@@ -30,6 +34,8 @@ import {
   type Instruction,
   type InstructionWithAccounts,
   type InstructionWithData,
+  type Option,
+  type OptionOrNullable,
   type ReadonlyAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
@@ -122,6 +128,13 @@ export type AddPoolInstructionData = {
   depositCapValue: bigint;
   /** Seconds between a withdrawal request and its completion (within the config's bounds). */
   withdrawalDelaySecs: bigint;
+  /**
+   * The LST mint's freeze authority, named to accept it. A freeze authority could freeze
+   * the pool vault and trap every staker, so a mint with one is refused unless the admin
+   * names that exact key here (an issuer it trusts, logged in `PoolAddedEvent`). `None` for
+   * mints without one (jitoSOL, mSOL, bSOL: their programs refuse a freeze authority).
+   */
+  acceptedFreezeAuthority: Option<Address>;
 };
 
 export type AddPoolInstructionDataArgs = {
@@ -133,6 +146,13 @@ export type AddPoolInstructionDataArgs = {
   depositCapValue: number | bigint;
   /** Seconds between a withdrawal request and its completion (within the config's bounds). */
   withdrawalDelaySecs: number | bigint;
+  /**
+   * The LST mint's freeze authority, named to accept it. A freeze authority could freeze
+   * the pool vault and trap every staker, so a mint with one is refused unless the admin
+   * names that exact key here (an issuer it trusts, logged in `PoolAddedEvent`). `None` for
+   * mints without one (jitoSOL, mSOL, bSOL: their programs refuse a freeze authority).
+   */
+  acceptedFreezeAuthority: OptionOrNullable<Address>;
 };
 
 export function getAddPoolInstructionDataEncoder(): Encoder<AddPoolInstructionDataArgs> {
@@ -143,6 +163,7 @@ export function getAddPoolInstructionDataEncoder(): Encoder<AddPoolInstructionDa
       ["initialRate", getU128Encoder()],
       ["depositCapValue", getU64Encoder()],
       ["withdrawalDelaySecs", getI64Encoder()],
+      ["acceptedFreezeAuthority", getOptionEncoder(getAddressEncoder())],
     ]),
     (value) => ({ ...value, discriminator: ADD_POOL_DISCRIMINATOR }),
   );
@@ -155,6 +176,7 @@ export function getAddPoolInstructionDataDecoder(): Decoder<AddPoolInstructionDa
     ["initialRate", getU128Decoder()],
     ["depositCapValue", getU64Decoder()],
     ["withdrawalDelaySecs", getI64Decoder()],
+    ["acceptedFreezeAuthority", getOptionDecoder(getAddressDecoder())],
   ]);
 }
 
@@ -208,6 +230,7 @@ export type AddPoolAsyncInput<
   initialRate: AddPoolInstructionDataArgs["initialRate"];
   depositCapValue: AddPoolInstructionDataArgs["depositCapValue"];
   withdrawalDelaySecs: AddPoolInstructionDataArgs["withdrawalDelaySecs"];
+  acceptedFreezeAuthority: AddPoolInstructionDataArgs["acceptedFreezeAuthority"];
 };
 
 export async function getAddPoolInstructionAsync<
@@ -368,6 +391,7 @@ export type AddPoolInput<
   initialRate: AddPoolInstructionDataArgs["initialRate"];
   depositCapValue: AddPoolInstructionDataArgs["depositCapValue"];
   withdrawalDelaySecs: AddPoolInstructionDataArgs["withdrawalDelaySecs"];
+  acceptedFreezeAuthority: AddPoolInstructionDataArgs["acceptedFreezeAuthority"];
 };
 
 export function getAddPoolInstruction<

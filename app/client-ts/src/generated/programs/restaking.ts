@@ -20,6 +20,8 @@ import {
   parseAcceptAdminInstruction,
   parseAddPoolInstruction,
   parseAddRewardMintInstruction,
+  parseApplyConfigUpdateInstruction,
+  parseApplyPoolUpdateInstruction,
   parseCancelWithdrawalInstruction,
   parseClaimCommissionInstruction,
   parseClaimInstruction,
@@ -55,6 +57,8 @@ import {
   type ParsedAcceptAdminInstruction,
   type ParsedAddPoolInstruction,
   type ParsedAddRewardMintInstruction,
+  type ParsedApplyConfigUpdateInstruction,
+  type ParsedApplyPoolUpdateInstruction,
   type ParsedCancelWithdrawalInstruction,
   type ParsedClaimCommissionInstruction,
   type ParsedClaimInstruction,
@@ -252,6 +256,8 @@ export enum RestakingInstruction {
   AcceptAdmin,
   AddPool,
   AddRewardMint,
+  ApplyConfigUpdate,
+  ApplyPoolUpdate,
   CancelWithdrawal,
   Claim,
   ClaimCommission,
@@ -322,6 +328,28 @@ export function identifyRestakingInstruction(
     )
   ) {
     return RestakingInstruction.AddRewardMint;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([211, 233, 51, 21, 33, 87, 209, 147]),
+      ),
+      0,
+    )
+  ) {
+    return RestakingInstruction.ApplyConfigUpdate;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([40, 140, 148, 251, 25, 216, 197, 227]),
+      ),
+      0,
+    )
+  ) {
+    return RestakingInstruction.ApplyPoolUpdate;
   }
   if (
     containsBytes(
@@ -693,6 +721,12 @@ export type ParsedRestakingInstruction<
       instructionType: RestakingInstruction.AddRewardMint;
     } & ParsedAddRewardMintInstruction<TProgram>)
   | ({
+      instructionType: RestakingInstruction.ApplyConfigUpdate;
+    } & ParsedApplyConfigUpdateInstruction<TProgram>)
+  | ({
+      instructionType: RestakingInstruction.ApplyPoolUpdate;
+    } & ParsedApplyPoolUpdateInstruction<TProgram>)
+  | ({
       instructionType: RestakingInstruction.CancelWithdrawal;
     } & ParsedCancelWithdrawalInstruction<TProgram>)
   | ({
@@ -813,6 +847,20 @@ export function parseRestakingInstruction<TProgram extends string>(
       return {
         instructionType: RestakingInstruction.AddRewardMint,
         ...parseAddRewardMintInstruction(instruction),
+      };
+    }
+    case RestakingInstruction.ApplyConfigUpdate: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: RestakingInstruction.ApplyConfigUpdate,
+        ...parseApplyConfigUpdateInstruction(instruction),
+      };
+    }
+    case RestakingInstruction.ApplyPoolUpdate: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: RestakingInstruction.ApplyPoolUpdate,
+        ...parseApplyPoolUpdateInstruction(instruction),
       };
     }
     case RestakingInstruction.CancelWithdrawal: {

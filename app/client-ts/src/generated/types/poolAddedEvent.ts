@@ -12,6 +12,8 @@ import {
   getAddressEncoder,
   getI64Decoder,
   getI64Encoder,
+  getOptionDecoder,
+  getOptionEncoder,
   getStructDecoder,
   getStructEncoder,
   getU128Decoder,
@@ -22,6 +24,8 @@ import {
   type Codec,
   type Decoder,
   type Encoder,
+  type Option,
+  type OptionOrNullable,
 } from "@solana/kit";
 import {
   getRateSourceDecoder,
@@ -47,6 +51,8 @@ export type PoolAddedEvent = {
   depositCapValue: bigint;
   /** Seconds between a withdrawal request and its completion. */
   withdrawalDelaySecs: bigint;
+  /** The LST mint's freeze authority the admin accepted, if it has one. */
+  freezeAuthority: Option<Address>;
 };
 
 export type PoolAddedEventArgs = {
@@ -66,6 +72,8 @@ export type PoolAddedEventArgs = {
   depositCapValue: number | bigint;
   /** Seconds between a withdrawal request and its completion. */
   withdrawalDelaySecs: number | bigint;
+  /** The LST mint's freeze authority the admin accepted, if it has one. */
+  freezeAuthority: OptionOrNullable<Address>;
 };
 
 export function getPoolAddedEventEncoder(): Encoder<PoolAddedEventArgs> {
@@ -78,6 +86,7 @@ export function getPoolAddedEventEncoder(): Encoder<PoolAddedEventArgs> {
     ["rate", getU128Encoder()],
     ["depositCapValue", getU64Encoder()],
     ["withdrawalDelaySecs", getI64Encoder()],
+    ["freezeAuthority", getOptionEncoder(getAddressEncoder())],
   ]);
 }
 
@@ -91,6 +100,7 @@ export function getPoolAddedEventDecoder(): Decoder<PoolAddedEvent> {
     ["rate", getU128Decoder()],
     ["depositCapValue", getU64Decoder()],
     ["withdrawalDelaySecs", getI64Decoder()],
+    ["freezeAuthority", getOptionDecoder(getAddressDecoder())],
   ]);
 }
 

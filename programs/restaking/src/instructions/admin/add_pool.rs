@@ -22,6 +22,11 @@ pub struct AddPoolArgs {
     pub deposit_cap_value: u64,
     /// Seconds between a withdrawal request and its completion (within the config's bounds).
     pub withdrawal_delay_secs: i64,
+    /// The LST mint's freeze authority, named to accept it. A freeze authority could freeze
+    /// the pool vault and trap every staker, so a mint with one is refused unless the admin
+    /// names that exact key here (an issuer it trusts, logged in `PoolAddedEvent`). `None` for
+    /// mints without one (jitoSOL, mSOL, bSOL: their programs refuse a freeze authority).
+    pub accepted_freeze_authority: Option<Pubkey>,
 }
 
 #[event_cpi]
@@ -68,6 +73,11 @@ pub struct AddPool<'info> {
 
 pub fn handler(ctx: Context<AddPool>, args: AddPoolArgs) -> Result<()> {
     validate_mint_extensions(&ctx.accounts.lst_mint.to_account_info())?;
+    let freeze_authority: Option<Pubkey> = ctx.accounts.lst_mint.freeze_authority.into();
+    require!(
+        freeze_authority == args.accepted_freeze_authority,
+        RestakingError::FreezeAuthorityNotAccepted
+    );
     args.rate_source.validate()?;
     Pool::validate_withdrawal_delay(&ctx.accounts.config, args.withdrawal_delay_secs)?;
 
@@ -98,7 +108,11 @@ pub fn handler(ctx: Context<AddPool>, args: AddPoolArgs) -> Result<()> {
         bump: ctx.bumps.pool,
         vault_bump: ctx.bumps.pool_vault,
         version: ACCOUNT_VERSION,
-        reserved: [0; 64],
+        pending_mask: 0,
+        pending_withdrawal_delay_secs: 0,
+        pending_rate_source: args.rate_source,
+        pending_effective_ts: 0,
+        reserved: [0; 8],
     };
     if let RateSource::Manual { .. } = args.rate_source {
         pool.rate = validate_rate(args.initial_rate)?;
@@ -143,6 +157,7 @@ pub fn handler(ctx: Context<AddPool>, args: AddPoolArgs) -> Result<()> {
         rate: pool.rate,
         deposit_cap_value: pool.deposit_cap_value,
         withdrawal_delay_secs: pool.withdrawal_delay_secs,
+        freeze_authority,
     });
     Ok(())
 }

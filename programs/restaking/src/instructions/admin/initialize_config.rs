@@ -55,7 +55,13 @@ pub fn handler(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Re
         pool_count: 0,
         bump: ctx.bumps.config,
         version: ACCOUNT_VERSION,
-        reserved: [0; 64],
+        pending_mask: 0,
+        pending_guardian: Pubkey::default(),
+        pending_protocol_fee_bps: 0,
+        pending_max_commission_bps: 0,
+        pending_slash_veto_secs: 0,
+        pending_effective_ts: 0,
+        reserved: [0; 11],
     };
     config.validate_settings()?;
     init_account(

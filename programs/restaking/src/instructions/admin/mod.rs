@@ -4,6 +4,8 @@
 #![allow(ambiguous_glob_reexports)]
 pub mod accept_admin;
 pub mod add_pool;
+pub mod apply_config_update;
+pub mod apply_pool_update;
 pub mod initialize_config;
 pub mod push_rate;
 pub mod set_pause;
@@ -13,6 +15,8 @@ pub mod update_pool;
 
 pub use accept_admin::*;
 pub use add_pool::*;
+pub use apply_config_update::*;
+pub use apply_pool_update::*;
 pub use initialize_config::*;
 pub use push_rate::*;
 pub use set_pause::*;

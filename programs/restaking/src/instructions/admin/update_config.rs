@@ -1,7 +1,11 @@
-//! `update_config`: changes settings. The slash veto window may only shrink, so it stays
+//! `update_config`: changes settings. What can hurt stakers — a higher protocol fee or
+//! commission cap, a shorter veto window, another guardian — is proposed and takes effect
+//! `ADMIN_TIMELOCK_SECS` later through `apply_config_update`, so stakers can leave first; the
+//! rest (lower fee or cap, treasury, minimum pool delay) applies at once, and proposing the
+//! current value withdraws a proposal. The slash veto window may only shrink, so it stays
 //! shorter than the withdrawal delay of every pool created under an earlier minimum.
 use crate::error::RestakingError;
-use crate::events::ConfigUpdatedEvent;
+use crate::events::{ConfigChangeProposedEvent, ConfigUpdatedEvent};
 use crate::state::Config;
 use anchor_lang::prelude::*;
 
@@ -33,38 +37,14 @@ pub struct UpdateConfig<'info> {
 }
 
 pub fn handler(ctx: Context<UpdateConfig>, args: UpdateConfigArgs) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
     let config = &mut ctx.accounts.config;
-    if let Some(v) = args.guardian {
-        config.guardian = v;
+    let proposed = config.update(&args, now)?;
+    let updated = ConfigUpdatedEvent::of(config);
+    let proposal = proposed.then(|| ConfigChangeProposedEvent::of(config));
+    emit_cpi!(updated);
+    if let Some(proposal) = proposal {
+        emit_cpi!(proposal);
     }
-    if let Some(v) = args.treasury {
-        config.treasury = v;
-    }
-    if let Some(v) = args.protocol_fee_bps {
-        config.protocol_fee_bps = v;
-    }
-    if let Some(v) = args.max_commission_bps {
-        config.max_commission_bps = v;
-    }
-    if let Some(v) = args.min_withdrawal_delay_secs {
-        config.min_withdrawal_delay_secs = v;
-    }
-    if let Some(v) = args.slash_veto_secs {
-        require!(
-            v <= config.slash_veto_secs,
-            RestakingError::VetoWindowTooLong
-        );
-        config.slash_veto_secs = v;
-    }
-    config.validate_settings()?;
-    emit_cpi!(ConfigUpdatedEvent {
-        admin: config.admin,
-        guardian: config.guardian,
-        treasury: config.treasury,
-        protocol_fee_bps: config.protocol_fee_bps,
-        max_commission_bps: config.max_commission_bps,
-        min_withdrawal_delay_secs: config.min_withdrawal_delay_secs,
-        slash_veto_secs: config.slash_veto_secs,
-    });
     Ok(())
 }

@@ -1,7 +1,10 @@
 //! `update_pool`: changes a pool's deposit cap, withdrawal delay (for tickets opened from now
 //! on) or the parameters of its manual rate source. The kind of rate source never changes.
+//! A longer delay or new rate-source parameters are proposed and take effect
+//! `ADMIN_TIMELOCK_SECS` later through `apply_pool_update`; the cap and a shorter delay apply
+//! at once, and proposing the current value withdraws a proposal.
 use crate::error::RestakingError;
-use crate::events::PoolUpdatedEvent;
+use crate::events::{PoolChangeProposedEvent, PoolUpdatedEvent};
 use crate::state::{Config, Pool, RateSource};
 use anchor_lang::prelude::*;
 
@@ -30,28 +33,14 @@ pub struct UpdatePool<'info> {
 }
 
 pub fn handler(ctx: Context<UpdatePool>, args: UpdatePoolArgs) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
     let pool = &mut ctx.accounts.pool;
-    if let Some(cap) = args.deposit_cap_value {
-        pool.deposit_cap_value = cap;
+    let proposed = pool.update(&ctx.accounts.config, &args, now)?;
+    let updated = PoolUpdatedEvent::of(pool);
+    let proposal = proposed.then(|| PoolChangeProposedEvent::of(pool));
+    emit_cpi!(updated);
+    if let Some(proposal) = proposal {
+        emit_cpi!(proposal);
     }
-    if let Some(delay) = args.withdrawal_delay_secs {
-        Pool::validate_withdrawal_delay(&ctx.accounts.config, delay)?;
-        pool.withdrawal_delay_secs = delay;
-    }
-    if let Some(source) = args.rate_source {
-        let both_manual = matches!(
-            (pool.rate_source, source),
-            (RateSource::Manual { .. }, RateSource::Manual { .. })
-        );
-        require!(both_manual, RestakingError::RateSourceImmutable);
-        source.validate()?;
-        pool.rate_source = source;
-    }
-    emit_cpi!(PoolUpdatedEvent {
-        pool: pool.key(),
-        rate_source: pool.rate_source,
-        deposit_cap_value: pool.deposit_cap_value,
-        withdrawal_delay_secs: pool.withdrawal_delay_secs,
-    });
     Ok(())
 }
