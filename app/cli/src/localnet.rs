@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use surfpool_core::surfnet::locker::SurfnetSvmLocker;
 use surfpool_core::surfnet::svm::{SurfnetSvm, SurfnetSvmConfig};
+use surfpool_sdk::cheatcodes::builders::{CheatcodeBuilder, SetAccount};
 use surfpool_types::{
     BlockProductionMode, RpcConfig, SimnetCommand, SimnetConfig, SimnetEvent, SurfpoolConfig,
     SvmFeatureConfig,
@@ -299,6 +300,12 @@ pub fn cheat(
         })
 }
 
+/// Runs one of surfpool-sdk's typed cheatcode builders against the node behind `chain`.
+pub fn execute<B: CheatcodeBuilder>(chain: &Chain, builder: B) -> Result<()> {
+    cheat(chain, B::METHOD, builder.build())?;
+    Ok(())
+}
+
 /// Writes an account (lamports, data, owner) with `surfnet_setAccount`.
 pub fn set_account(
     chain: &Chain,
@@ -307,26 +314,18 @@ pub fn set_account(
     data: &[u8],
     owner: &Pubkey,
 ) -> Result<()> {
-    cheat(
+    execute(
         chain,
-        "surfnet_setAccount",
-        serde_json::json!([key.to_string(), {
-            "lamports": lamports,
-            "data": hex::encode(data),
-            "owner": owner.to_string(),
-        }]),
-    )?;
-    Ok(())
+        SetAccount::new(*key)
+            .lamports(lamports)
+            .data(data.to_vec())
+            .owner(*owner),
+    )
 }
 
 /// Sets an account's SOL balance with `surfnet_setAccount`.
 pub fn fund_sol(chain: &Chain, key: &Pubkey, lamports: u64) -> Result<()> {
-    cheat(
-        chain,
-        "surfnet_setAccount",
-        serde_json::json!([key.to_string(), { "lamports": lamports }]),
-    )?;
-    Ok(())
+    execute(chain, SetAccount::new(*key).lamports(lamports))
 }
 
 /// Deploys `so` at `program_id` with `surfnet_writeProgram` (in 15 MB chunks).
@@ -860,6 +859,7 @@ pub fn setup_world(
                 initial_rate: RATE_SCALE,
                 deposit_cap_value: u64::MAX,
                 withdrawal_delay_secs: WITHDRAWAL_DELAY,
+                accepted_freeze_authority: None,
             },
         )?;
         say(&format!(
