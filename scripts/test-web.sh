@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The wallet frontend (app/web) end to end in a real browser: installs Debian's chromium when
 # /usr/bin/chromium is missing, installs the app from its committed lockfile (npm ci), type-checks
-# and builds it (npm run build: static files in app/web/dist), then runs the browser journey
+# and builds it (npm run build: static files in app/web/dist), type-checks and runs the unit tests
+# (npm test), then runs the browser journey
 # (npm run e2e): it starts a localnet (restaking-cli localnet, a child process, on free ports of
 # 127.0.0.1), serves dist/ on 127.0.0.1, drives chromium with playwright-core and an injected
 # Wallet Standard test wallet, and saves a screenshot of each step in app/web/screenshots/.
@@ -51,30 +52,46 @@ t0=$SECONDS
 npm run build
 build_secs=$((SECONDS - t0))
 
+stamp "type-check the tests (tsc -p tsconfig.node.json)"
+npx tsc --noEmit -p tsconfig.node.json
+
+# node's test runner closes with "ℹ pass N" / "ℹ fail M" (spec reporter).
+count() { grep -E "^(ℹ|#) $2 [0-9]+\$" "$1" | tail -n 1 | awk '{print $3}'; }
+unit_log="$(mktemp)"
+e2e_log="$(mktemp)"
+trap 'rm -f "$unit_log" "$e2e_log"' EXIT
+
+stamp "unit tests (npm test)"
+set +e
+npm test 2>&1 | tee "$unit_log"
+unit_status=${PIPESTATUS[0]}
+set -e
+
 stamp "browser journey (npm run e2e)"
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
 t0=$SECONDS
 set +e
-npm run e2e 2>&1 | tee "$log"
+npm run e2e 2>&1 | tee "$e2e_log"
 status=${PIPESTATUS[0]}
 set -e
 journey_secs=$((SECONDS - t0))
 
-# node's test runner closes with "ℹ pass N" / "ℹ fail M" (spec reporter); skipped steps (after a
-# failure) count as failed here.
-count() { grep -E "^(ℹ|#) $1 [0-9]+\$" "$log" | tail -n 1 | awk '{print $3}'; }
-passed="$(count pass)"
-failed="$(count fail)"
-skipped="$(count skipped)"
-if [[ -z "$passed" || -z "$failed" ]]; then
-  echo "web: the test runner printed no summary" >&2
-  echo "web: 0 passed, 1 failed"
-  exit 1
-fi
-failed=$((failed + ${skipped:-0}))
+passed=0
+failed=0
+for log in "$unit_log" "$e2e_log"; do
+  p="$(count "$log" pass)"
+  f="$(count "$log" fail)"
+  s="$(count "$log" skipped)"
+  if [[ -z "$p" || -z "$f" ]]; then
+    echo "web: a test runner printed no summary" >&2
+    f=1
+    p=0
+  fi
+  # a journey step skipped after an earlier failure counts as failed
+  passed=$((passed + p))
+  failed=$((failed + f + ${s:-0}))
+done
 echo "timings: npm ci ${npm_ci_secs}s, build ${build_secs}s, journey ${journey_secs}s; screenshots in app/web/screenshots/"
 echo "web: ${passed} passed, ${failed} failed"
-if [[ "$status" -ne 0 || "$failed" -ne 0 ]]; then
+if [[ "$unit_status" -ne 0 || "$status" -ne 0 || "$failed" -ne 0 ]]; then
   exit 1
 fi

@@ -68,7 +68,7 @@ export type Addresses = {
   pools: { name: string; pool: string; lstMint: string; vault: string; decimals: number; rateSource: { kind: string; account?: string } }[];
   rewardMints: { name: string; mint: string; decimals: number }[];
   operators: { name: string; operator: string; commissionBps: number; authority: Wallet; buckets: { pool: string; operatorPool: string }[] }[];
-  services: { name: string; service: string; authority: Wallet }[];
+  services: { name: string; service: string; authority: Wallet; slasher: Wallet }[];
   wallets: Wallet[];
 };
 

@@ -234,6 +234,9 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
     begin();
     const connect = page.getByRole("button", { name: /Connect E2E Test Wallet/ });
     await connect.waitFor({ timeout: TIMEOUT });
+    await page.evaluate(() => {
+      (window as unknown as { __cls: number }).__cls = 0;
+    });
     // Tab from the top of the page to the connect button and press Enter.
     await page.keyboard.press("Tab");
     let found = false;
@@ -247,6 +250,8 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
     assert.match(text(await page.getByTestId("wallet-connected").innerText()), new RegExp(`alice · ${alice.address.slice(0, 4)}…${alice.address.slice(-4)}`));
     await waitStat("wallet-lst", (v) => v === "1,000 LST", "1,000 LST in the wallet");
     assert.match(text(await page.getByTestId("no-position").innerText()), /No position in this pool yet/);
+    const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls);
+    assert.ok(cls < 0.05, `cumulative layout shift ${cls} while the position loads`);
     await screenshot(page, "02-connected");
     end("connect");
   });
@@ -360,6 +365,10 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
     assert.match(rewards, / reward$/);
     assert.match(text(await page.getByTestId("claim-note").innerText()), /^Pays 4\.761904 LST of base yield and 1,37[45][.\d]* reward in 2 transactions \(one wallet approval, 2 signatures\)\.$/);
     await screenshot(page, "07-yield-and-rewards-pending");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.evaluate(() => document.getElementById("position-title")?.scrollIntoView({ block: "start" }));
+    await screenshot(page, "07-phone-yield-and-rewards-pending", false);
+    await page.setViewportSize({ width: 1280, height: 900 });
     end("rate move + rewards");
   });
 
@@ -467,6 +476,29 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
     end("paused pool");
   });
 
+  step("a slash request shows in the operator's slash history, and the picker refuses new delegations to it", async () => {
+    begin();
+    const service = net.addresses.services[0];
+    assert.ok(service);
+    const x = net.operator("operator-x");
+    await net.cli(["request-slash", "--pool", pool.pool, "--operator", x.operator, "--bps", "500", "--evidence", "double signing"], service.slasher.keypair);
+    const card = page.locator(`[data-testid="operator-card"][data-operator="${x.operator}"]`);
+    await waitText(card.getByTestId("operator-slashes"), /^Pending · 5 % requested .* · executable /);
+    assert.match(text(await card.innerText()), /slash pending/);
+    await tab("Delegate");
+    const option = page.getByTestId("operator-option").filter({ hasText: "operator-x" });
+    assert.match(text(await option.innerText()), /a slash is pending/);
+    await page.getByRole("radio", { name: /operator-x/ }).check();
+    await page.getByTestId("delegate-amount").fill("1");
+    assert.equal(
+      text(await page.getByTestId("delegate-amount-error").innerText()),
+      "A slash is pending on this operator: it takes no new delegations until it is executed, vetoed or expired.",
+    );
+    assert.ok(await page.getByTestId("action-submit").isDisabled());
+    await screenshot(page, "13-slash-pending");
+    end("slash request");
+  });
+
   step("phone width: one column, nothing wider than the screen", async () => {
     begin();
     await page.setViewportSize({ width: 390, height: 844 });
@@ -474,9 +506,9 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 390px screen`);
     await page.evaluate(() => window.scrollTo(0, 0));
-    await screenshot(page, "13-phone", false);
+    await screenshot(page, "14-phone", false);
     await page.evaluate(() => document.getElementById("position-title")?.scrollIntoView({ block: "start" }));
-    await screenshot(page, "14-phone-position", false);
+    await screenshot(page, "15-phone-position", false);
     const tabs = page.getByRole("tab");
     for (let i = 0; i < (await tabs.count()); i += 1) {
       const box = await tabs.nth(i).boundingBox();
@@ -484,6 +516,29 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
     }
     await page.setViewportSize({ width: 1280, height: 900 });
     end("phone width");
+  });
+  test("npm run dev: the dev server (127.0.0.1) serves the app and the localnet's addresses file", async () => {
+    begin();
+    process.env.VITE_ADDRESSES = net.addressesFile;
+    const { createServer } = await import("vite");
+    const dev = await createServer({ root: WEB_DIR, configFile: path.join(WEB_DIR, "vite.config.ts"), server: { port: 0, host: "127.0.0.1" }, logLevel: "error" });
+    try {
+      await dev.listen();
+      const url = dev.resolvedUrls?.local[0];
+      assert.ok(url?.startsWith("http://127.0.0.1:"), `dev server on 127.0.0.1: ${url}`);
+      const addresses = (await (await fetch(`${url}addresses.json`)).json()) as { rpcUrl: string };
+      assert.equal(addresses.rpcUrl, net.rpcUrl);
+      const devPage = await context.newPage();
+      await devPage.goto(url as string);
+      await devPage.getByTestId("pool-card").first().waitFor({ timeout: 60_000 });
+      assert.equal(await devPage.getByTestId("pool-card").count(), net.addresses.pools.length);
+      await devPage.getByRole("button", { name: /Connect E2E Test Wallet/ }).waitFor();
+      await devPage.close();
+    } finally {
+      await dev.close();
+      delete process.env.VITE_ADDRESSES;
+    }
+    end("dev server");
   });
 });
 

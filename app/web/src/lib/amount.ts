@@ -43,6 +43,15 @@ export function formatAmount(raw: bigint, decimals: number, maxFraction = decima
   return `${negative ? "-" : ""}${group(whole.toString())}${frac ? `.${frac}` : ""}`;
 }
 
+/**
+ * `raw` with at most `maxFraction` decimals, unless that would show a non-zero amount as 0:
+ * then with all the mint's decimals ("0.000000001").
+ */
+export function formatShort(raw: bigint, decimals: number, maxFraction = 6): string {
+  const short = formatAmount(raw, decimals, maxFraction);
+  return raw !== 0n && /^-?0$/.test(short) ? formatAmount(raw, decimals) : short;
+}
+
 /** `raw` as a plain decimal string (no separators) for an input field. */
 export function toInputString(raw: bigint, decimals: number): string {
   return formatAmount(raw, decimals).replace(/,/g, "");

@@ -132,10 +132,10 @@ function DelegateForm({ ctx, operators, now, paused }: { ctx: ActionContext; ope
   const idle = position.view?.idleLst ?? position.position?.idleLst ?? 0n;
   const op = options.find((o) => o.address === choice) ?? null;
   const amount = check(text, d, [
-    (v) => (v > idle ? `More than your ${formatAmount(idle, d)} idle LST: deposit more first.` : null),
     () => (op ? null : "Choose an operator."),
     () => (op && !op.data.active ? "This operator is inactive: it takes no new delegations." : null),
     () => (op?.slashPending ? "A slash is pending on this operator: it takes no new delegations until it is executed, vetoed or expired." : null),
+    (v) => (v > idle ? `More than your ${formatAmount(idle, d)} idle LST: deposit more first.` : null),
     () => lienBlock(position),
     () => feeCheck(position),
   ]);

@@ -8,7 +8,7 @@ import { useEffect, useState } from "react";
 import { claimEverythingPlan } from "../../chain/actions";
 import { useApp } from "../../chain/queries";
 import { operatorName, poolValue, type OperatorsOfPool, type PoolInfo, type PositionInfo } from "../../chain/reads";
-import { formatAmount, formatRate, shortAddress } from "../../lib/amount";
+import { formatAmount, formatRate, formatShort, shortAddress } from "../../lib/amount";
 import { Amount, Skeleton, Stat } from "../../ui/bits";
 import { useWallet } from "../../wallet/wallet";
 import { useRunner } from "../tx/activity";
@@ -59,7 +59,7 @@ function ClaimEverything({ pool, position, operators }: { pool: PoolInfo; positi
   }, [cfg, signer, pool, position, operators]);
 
   const parts = [
-    pendingYield > 0n ? `${formatAmount(pendingYield, pool.data.lstDecimals, 6)} LST of base yield` : null,
+    pendingYield > 0n ? `${formatShort(pendingYield, pool.data.lstDecimals)} LST of base yield` : null,
     ...[...totals.entries()].filter(([, v]) => v > 0n).map(([mint, v]) => `${formatAmount(v, rewardDecimals(operators, mint))} ${rewardUnit(operators, mint)}`),
   ].filter(Boolean);
 
@@ -109,7 +109,7 @@ export function PositionPanel({
   const { account } = useWallet();
   const d = pool?.data.lstDecimals ?? 9;
   const view = position?.view ?? null;
-  const lst = (v: bigint | undefined) => (v === undefined ? undefined : <Amount text={formatAmount(v, d, 6)} full={formatAmount(v, d)} raw={v} unit="LST" />);
+  const lst = (v: bigint | undefined) => (v === undefined ? undefined : <Amount text={formatShort(v, d)} full={formatAmount(v, d)} raw={v} unit="LST" />);
   const principal = (v: bigint | undefined) => (v === undefined || !ready ? undefined : `principal ${formatAmount(v, SOL, 4)} SOL`);
   const delegatedPrincipal = position?.delegations.reduce((s, x) => s + (x.value?.principal ?? 0n), 0n);
   const ready = Boolean(position && pool) && !loading;
@@ -125,11 +125,17 @@ export function PositionPanel({
   return (
     <section className="panel" aria-labelledby="position-title">
       <h2 id="position-title">Your position</h2>
-      {!account ? (
-        <p className="muted connect-hint" data-testid="position-connect">
-          Connect a wallet to see your position and act on it.
-        </p>
-      ) : null}
+      <p className="muted status-line" data-testid="position-status">
+        {!account ? (
+          "Connect a wallet to see your position and act on it."
+        ) : !ready ? (
+          "Reading your position…"
+        ) : !position?.position ? (
+          <span data-testid="no-position">No position in this pool yet: a deposit opens one.</span>
+        ) : (
+          <span title={`position ${position.address}`}>Valued by the program's view just now.</span>
+        )}
+      </p>
       {error ? (
         <p className="error-text" role="alert">
           {error}
@@ -138,11 +144,6 @@ export function PositionPanel({
       {position?.viewError ? (
         <p className="error-text" role="alert" data-testid="view-error">
           The program's view of the position failed: {position.viewError}
-        </p>
-      ) : null}
-      {account && ready && !position?.position ? (
-        <p className="muted" data-testid="no-position">
-          No position in this pool yet: a deposit opens one.
         </p>
       ) : null}
       <dl className="stats" data-testid="position-stats">
@@ -168,7 +169,14 @@ export function PositionPanel({
                       </span>
                     ))
           }
-          hint="restaking rewards, after commission"
+          hint={
+            position && [...position.rewardAccounts.values()].some((h) => h.amount > 0n)
+              ? `in your wallet: ${[...position.rewardAccounts.values()]
+                  .filter((h) => h.amount > 0n)
+                  .map((h) => `${formatAmount(h.amount, rewardDecimals(operators, h.mint))} ${rewardUnit(operators, h.mint)}`)
+                  .join(", ")}`
+              : "restaking rewards, after commission"
+          }
         />
         <Stat
           label="Total"
@@ -214,12 +222,12 @@ export function PositionPanel({
                 </td>
               </tr>
             ) : (
-              position.delegations.map((dl) => (
+              [...position.delegations].sort((a, b) => opName(a.operatorPool).localeCompare(opName(b.operatorPool))).map((dl) => (
                 <tr key={dl.address} data-testid="delegation-row">
                   <th scope="row">{opName(dl.operatorPool)}</th>
-                  <td>{formatAmount(dl.value?.lst ?? 0n, d, 4)} LST</td>
-                  <td>{formatAmount(dl.value?.baseYield ?? 0n, d, 6)} LST</td>
-                  <td>
+                  <td data-label="Delegated">{formatAmount(dl.value?.lst ?? 0n, d, 4)} LST</td>
+                  <td data-label="Base yield">{formatShort(dl.value?.baseYield ?? 0n, d)} LST</td>
+                  <td data-label="Rewards">
                     {dl.rewardMints.length === 0
                       ? "—"
                       : dl.rewardMints.map((mint, j) => (
