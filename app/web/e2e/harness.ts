@@ -81,7 +81,7 @@ export class Localnet {
     readonly log: string,
   ) {}
 
-  /** Starts `restaking-cli localnet` on free ports and waits until its addresses file is written and its RPC answers. */
+  /** Starts `restaking-cli localnet --manual-pool` on free ports and waits until its addresses file is written and its RPC answers. */
   static async start(dir: string): Promise<Localnet> {
     const cli = cliPath();
     if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: build it with cargo build -p restaking-cli (or set RESTAKING_CLI)`);
@@ -91,7 +91,7 @@ export class Localnet {
     const logFd = fs.openSync(log, "w");
     const rpcUrl = `http://127.0.0.1:${port}`;
     const so = process.env.RESTAKING_SO ? ["--program", path.resolve(REPO_ROOT, process.env.RESTAKING_SO)] : [];
-    const child = spawn(cli, ["--url", rpcUrl, "localnet", "--port", String(port), "--out", out, ...so], {
+    const child = spawn(cli, ["--url", rpcUrl, "localnet", "--port", String(port), "--out", out, "--manual-pool", ...so], {
       cwd: REPO_ROOT,
       stdio: ["ignore", logFd, logFd],
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "error" },

@@ -217,6 +217,16 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
     assert.match(text(await spl.getByTestId("pool-freshness").innerText()), /SPL stake pool · fresh/);
     assert.match(text(await spl.getByTestId("pool-cap").innerText()), /No cap/);
     assert.equal(text(await spl.getByTestId("pool-delay").innerText()), "7 d");
+    const manual = net.addresses.pools.find((p) => p.rateSource.kind === "manual");
+    if (manual) {
+      const card = page.locator(`[data-testid="pool-card"][data-pool="${manual.pool}"]`);
+      assert.match(text(await card.getByTestId("pool-freshness").innerText()), /^pushed by an updater · fresh · pushed \d+ s ago \(valid 14 d\)$/);
+    }
+    const marinade = net.addresses.pools.find((p) => p.rateSource.kind === "marinade");
+    if (marinade) {
+      const card = page.locator(`[data-testid="pool-card"][data-pool="${marinade.pool}"]`);
+      assert.match(text(await card.getByTestId("pool-freshness").innerText()), /^Marinade · fresh · read live from Marinade's state$/);
+    }
     await page.getByTestId("operator-card").first().waitFor({ timeout: TIMEOUT });
     assert.equal(await page.getByTestId("operator-card").count(), 2);
     const x = page.locator(`[data-testid="operator-card"][data-operator="${net.operator("operator-x").operator}"]`);

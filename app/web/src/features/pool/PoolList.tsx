@@ -6,7 +6,7 @@ import type { Address } from "@solana/kit";
 import { formatAmount, formatRate, shortAddress } from "../../lib/amount";
 import { formatDuration } from "../../lib/time";
 import { poolValue, type PoolInfo } from "../../chain/reads";
-import { useWorld } from "../../chain/queries";
+import { useApp, useWorld } from "../../chain/queries";
 import { Amount, Skeleton } from "../../ui/bits";
 
 const SOURCE_TEXT = { SplStakePool: "SPL stake pool", Marinade: "Marinade", Manual: "pushed by an updater" } as const;
@@ -87,6 +87,7 @@ function PoolCardSkeleton() {
 
 export function PoolList({ selected, onSelect }: { selected: Address | null; onSelect: (pool: Address) => void }) {
   const world = useWorld();
+  const { cfg } = useApp();
   return (
     <section className="panel" aria-labelledby="pools-title">
       <h2 id="pools-title">Pools</h2>
@@ -103,10 +104,8 @@ export function PoolList({ selected, onSelect }: { selected: Address | null; onS
             world.data.pools.map((p) => <PoolCard key={p.address} pool={p} selected={p.address === selected} onSelect={() => onSelect(p.address)} />)
           )
         ) : (
-          <>
-            <PoolCardSkeleton />
-            <PoolCardSkeleton />
-          </>
+          // as many placeholders as the addresses file names pools (2 without it)
+          Array.from({ length: Math.max(1, cfg.poolOrder.length || 2) }, (_, i) => <PoolCardSkeleton key={i} />)
         )}
       </ul>
     </section>
