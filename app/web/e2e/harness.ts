@@ -97,6 +97,11 @@ export class Localnet {
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "error" },
     });
     fs.closeSync(logFd);
+    // Never leave the validator behind, whatever ends this process.
+    const reap = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    };
+    process.once("exit", reap);
     let exited: string | null = null;
     child.on("exit", (code, signal) => {
       exited = `exited with ${signal ?? code}`;

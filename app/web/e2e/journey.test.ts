@@ -527,6 +527,10 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     end("phone width");
   });
+  test("the browser console stayed free of errors", () => {
+    assert.deepEqual(consoleErrors, []);
+  });
+
   test("npm run dev: the dev server (127.0.0.1) serves the app and the localnet's addresses file", async () => {
     begin();
     process.env.VITE_ADDRESSES = net.addressesFile;
