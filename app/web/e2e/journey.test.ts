@@ -62,6 +62,17 @@ async function raw(testId: string): Promise<bigint> {
   return BigInt(value);
 }
 
+/** Waits until a stat's exact base units satisfy `ok`; returns them. */
+async function waitRaw(testId: string, ok: (value: bigint) => boolean, what: string): Promise<bigint> {
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const value = await raw(testId).catch(() => null);
+    if (value !== null && ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${testId}: expected ${what}, page has ${value}`);
+    await page.waitForTimeout(250);
+  }
+}
+
 async function statValue(testId: string): Promise<string> {
   return text(await page.getByTestId(testId).innerText());
 }
@@ -406,9 +417,20 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
     end("claim everything");
   });
 
-  step("undelegate everything from both operators: tickets with their countdown", async () => {
+  step("undelegate: a cancelled undelegation returns to the bucket; then everything from both operators: tickets with their countdown", async () => {
     begin();
     await tab("Undelegate");
+    // An undelegation cancelled goes back into the bucket.
+    await page.getByRole("radio", { name: /operator-x/ }).check();
+    await submit("undelegate-amount", "1");
+    await expectSuccess("undelegate 1 LST from X");
+    await page.getByTestId("ticket").first().waitFor({ timeout: TIMEOUT });
+    await page.getByTestId("ticket-cancel").first().click();
+    const cancelled = await expectSuccess("cancel the undelegation");
+    assert.match(cancelled, /Cancel the undelegation Confirmed/);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="ticket"]').length === 0, undefined, { timeout: TIMEOUT });
+    const expected = (70n * ONE * 100n) / 105n;
+    await waitRaw("delegated-lst", (v) => v + 3n >= expected && v <= expected + 3n, "the cancelled undelegation delegated again");
     for (const name of ["operator-x", "operator-y"]) {
       await page.getByRole("radio", { name: new RegExp(name) }).check();
       await page.getByRole("button", { name: "Max" }).click();
@@ -445,9 +467,18 @@ describe("web app journey against the localnet", { concurrency: false }, () => {
     end("warp + complete");
   });
 
-  step("withdraw everything: request, wait the delay, complete, and the wallet holds its LST again", async () => {
+  step("withdraw: a cancelled request returns to idle; then everything: request, wait the delay, complete, and the wallet holds its LST again", async () => {
     begin();
     await tab("Withdraw");
+    // A withdrawal cancelled goes back to idle.
+    const idleBefore = await raw("idle-lst");
+    await submit("withdraw-amount", "1");
+    await expectSuccess("request a withdrawal of 1 LST");
+    await page.getByTestId("ticket").first().waitFor({ timeout: TIMEOUT });
+    await page.getByTestId("ticket-cancel").first().click();
+    assert.match(await expectSuccess("cancel the withdrawal"), /Cancel the withdrawal Confirmed/);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="ticket"]').length === 0, undefined, { timeout: TIMEOUT });
+    await waitRaw("idle-lst", (v) => v === idleBefore, "the cancelled withdrawal idle again");
     await page.getByRole("button", { name: "Max" }).click();
     await page.getByTestId("action-submit").click();
     await expectSuccess("request withdrawal");
