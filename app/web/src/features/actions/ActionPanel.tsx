@@ -9,7 +9,7 @@ import { useState, type KeyboardEvent, type ReactNode } from "react";
 import { valueOfLst } from "@restaking/client";
 import { delegatePlan, depositPlan, requestWithdrawalPlan, undelegatePlan, type ActionContext } from "../../chain/actions";
 import { useApp, useWorld } from "../../chain/queries";
-import { operatorName, type OperatorInfo, type OperatorsOfPool, type PoolInfo, type PositionInfo } from "../../chain/reads";
+import { operatorName, type OperatorsOfPool, type PoolInfo, type PositionInfo } from "../../chain/reads";
 import type { TxPlan } from "../../chain/send";
 import { formatAmount, parseAmount, toInputString, type AmountCheck } from "../../lib/amount";
 import { formatDuration } from "../../lib/time";
@@ -349,5 +349,3 @@ export function ActionPanel({ pool, position, operators, now }: Partial<Omit<Pro
     </section>
   );
 }
-
-export type { OperatorInfo };

@@ -98,7 +98,7 @@ export function OperatorList({ pool, operators, now }: { pool: PoolInfo | null; 
   const ops = operators?.operators.filter((o) => o.bucket) ?? null;
   return (
     <section className="panel" aria-labelledby="operators-title">
-      <h2 id="operators-title">Operators{pool ? "" : ""}</h2>
+      <h2 id="operators-title">Operators</h2>
       <p className="muted small">Operators run the services (AVSs) your delegated LST secures. Each keeps a commission of the rewards; a service may slash what is delegated to an operator it uses.</p>
       <ul className="operator-grid" aria-busy={ops === null}>
         {ops && pool && now !== null ? (
