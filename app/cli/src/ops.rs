@@ -850,3 +850,55 @@ pub fn describe_source(source: &RateSource) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Eight delegations with four streams each: every claim instruction is whole, the
+    /// transactions fit, and they keep the order.
+    #[test]
+    fn claim_everything_packs_into_transactions_that_fit() {
+        let owner = Pubkey::new_unique();
+        let keys = PoolKeys::new(
+            Pubkey::new_unique(),
+            anchor_spl::token::ID,
+            &RateSource::SplStakePool {
+                stake_pool: Pubkey::new_unique(),
+            },
+        );
+        let lst_account = Pubkey::new_unique();
+        let mut items = vec![];
+        for i in 0..8usize {
+            let bucket = Pubkey::new_unique();
+            let mut ix = client::claim_delegation(owner, &keys, lst_account, Some(bucket));
+            for _ in 0..4 {
+                let stream = StreamKeys::new(bucket, Pubkey::new_unique(), anchor_spl::token::ID);
+                ix.accounts.extend(stream.claim_group(Pubkey::new_unique()));
+            }
+            items.push((i, ix));
+        }
+        let batches = pack(&items, &owner).expect("pack");
+        assert!(
+            batches.len() > 1,
+            "8 × 4 streams cannot fit one transaction"
+        );
+        let order: Vec<usize> = batches.iter().flatten().map(|(i, _)| *i).collect();
+        assert_eq!(order, (0..8).collect::<Vec<_>>());
+        for batch in &batches {
+            let ixs: Vec<Instruction> = batch.iter().map(|(_, ix)| ix.clone()).collect();
+            assert!(tx_size(&ixs, &owner) <= MAX_TX_BYTES);
+        }
+        // two delegations without streams share one transaction
+        let small: Vec<(usize, Instruction)> = (0..2)
+            .map(|i| {
+                let bucket = Pubkey::new_unique();
+                (
+                    i,
+                    client::claim_delegation(owner, &keys, lst_account, Some(bucket)),
+                )
+            })
+            .collect();
+        assert_eq!(pack(&small, &owner).expect("pack").len(), 1);
+    }
+}

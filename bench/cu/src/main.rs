@@ -90,6 +90,8 @@ const USER_IXS: &[&str] = &[
     "claim_4streams_streaming",
     "get_position_value_4streams",
     "get_position_value_2delegations",
+    "set_lien",
+    "release_lien",
     "undelegate",
     "request_withdrawal",
     "complete_withdrawal",
@@ -735,6 +737,18 @@ impl Run {
             "get_position_value_2delegations",
             view(&[&op_a, &op_b]),
             &[],
+        );
+        // a lien (SPEC §6) taken and released; the holder's key signs, the payer pays
+        let holder = Keypair::new();
+        r.measure(
+            "set_lien",
+            client::set_lien(owner, position, holder.pubkey()),
+            &[&user.kp, &holder],
+        );
+        r.measure(
+            "release_lien",
+            client::release_lien(holder.pubkey(), position),
+            &[&holder],
         );
         r.measure(
             "claim_4streams_streaming",
