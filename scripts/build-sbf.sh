@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds the on-chain program: target/deploy/restaking.so (sBPF v0).
+# Builds the on-chain programs: target/deploy/restaking.so and the reference lender
+# target/deploy/restaking_lender.so (sBPF v0), in one cargo invocation.
 #
 # Official path (machines with the Solana CLI / platform-tools and Anchor 1.2.2 installed):
 #     anchor build            # -> target/deploy/restaking.so + target/idl/restaking.json
-#     (equivalently: cargo build-sbf --manifest-path programs/restaking/Cargo.toml)
+#     (equivalently: cargo build-sbf --manifest-path programs/restaking/Cargo.toml, and the
+#     same for programs/lender/Cargo.toml -> target/deploy/restaking_lender.so)
 # That installer downloads a prebuilt compiler from outside the package registries, so it
 # cannot run on our CI or on a fresh Debian 12 machine. This script is the registry-only path:
 #   - Debian 12 (bookworm-security) packages: rustc-web/cargo-web 1.96 (LLVM 22), their library
@@ -20,7 +22,7 @@
 #                   patched std sources. Installing needs root (or sudo) for apt-get.
 #   SBF_TARGET_DIR  cargo target dir of the SBF build (default ${CARGO_TARGET_DIR:-target}/sbf;
 #                   never target/debug, so host and SBF builds do not evict each other)
-#   SBF_OUT_DIR     where restaking.so lands (default target/deploy)
+#   SBF_OUT_DIR     where restaking.so and restaking_lender.so land (default target/deploy)
 #   SBF_ARCH        v0 (default) or v3
 #   SBF_INLINE_THRESHOLD  LLVM -inline-threshold at link time (default 5000; lower it if the
 #                   link fails with "Branch target out of insn range")
@@ -115,16 +117,18 @@ build_program() {
  -C link-arg=--disable-math-builtins -C link-arg=--llvm-args=--bpf-stack-size=4096 \
  -C link-arg=--llvm-args=--disable-movsx -C link-arg=--llvm-args=--disable-ldsx $v3args \
  -C link-arg=--llvm-args=-inline-threshold=$SBF_INLINE_THRESHOLD"
-  say "cargo build -p restaking ($SBF_ARCH) -> $SBF_TARGET_DIR"
-  (cd "$ROOT" && nice -n 10 /usr/bin/cargo build --locked -p restaking --release --lib \
-    --target "$SBF_FILES/bpfel-solana.json" -Zjson-target-spec \
+  say "cargo build -p restaking -p restaking-lender ($SBF_ARCH) -> $SBF_TARGET_DIR"
+  # one invocation for both programs: they share every dependency build (and its cache)
+  (cd "$ROOT" && nice -n 10 /usr/bin/cargo build --locked -p restaking -p restaking-lender \
+    --release --lib --target "$SBF_FILES/bpfel-solana.json" -Zjson-target-spec \
     -Zbuild-std=std,panic_abort -Zbuild-std-features=compiler-builtins-mem -Zpanic-immediate-abort \
     --target-dir "$SBF_TARGET_DIR")
-  local so="$SBF_TARGET_DIR/bpfel-solana/release/librestaking.so"
   mkdir -p "$SBF_OUT_DIR"
-  cp "$so" "$SBF_OUT_DIR/restaking.so"
-  # sanity: an SBF ELF (machine 247 = EM_BPF / 263 = EM_SBPF) with an entrypoint
-  python3 - "$SBF_OUT_DIR/restaking.so" <<'EOF'
+  local name
+  for name in restaking restaking_lender; do
+    cp "$SBF_TARGET_DIR/bpfel-solana/release/lib$name.so" "$SBF_OUT_DIR/$name.so"
+    # sanity: an SBF ELF (machine 247 = EM_BPF / 263 = EM_SBPF) with an entrypoint
+    python3 - "$SBF_OUT_DIR/$name.so" <<'EOF'
 import struct, sys
 b = open(sys.argv[1], 'rb').read()
 assert b[:4] == b'\x7fELF', 'not an ELF'
@@ -132,7 +136,8 @@ machine, = struct.unpack_from('<H', b, 18)
 assert machine in (247, 263), f'unexpected e_machine {machine}'
 assert b'entrypoint' in b, 'no entrypoint symbol'
 EOF
-  say "built $SBF_OUT_DIR/restaking.so ($(stat -c %s "$SBF_OUT_DIR/restaking.so") bytes)"
+    say "built $SBF_OUT_DIR/$name.so ($(stat -c %s "$SBF_OUT_DIR/$name.so") bytes)"
+  done
 }
 
 case "$MODE" in

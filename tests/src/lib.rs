@@ -61,6 +61,17 @@ fn entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramR
     )
 }
 
+/// The reference lender (`programs/lender`), natively; same adapter as [`entry`].
+#[allow(unsafe_code)]
+fn lender_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    let accounts: &[AccountInfo] = Box::leak(accounts.to_vec().into_boxed_slice());
+    restaking_lender::entry(
+        program_id,
+        unsafe { std::mem::transmute::<&[AccountInfo], &[AccountInfo]>(accounts) },
+        data,
+    )
+}
+
 /// Which token program an LST mint belongs to, and its Token-2022 extensions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MintKind {
@@ -169,9 +180,22 @@ impl Env {
             std::env::set_var("SBF_OUT_DIR", &dir);
             pt.prefer_bpf(true);
             pt.add_program("restaking", restaking::ID, None);
+            // the reference lender, built beside it (tests/tests/lender.rs)
+            let lender = dir.join("restaking_lender.so");
+            assert!(
+                lender.is_file(),
+                "RESTAKING_SBF=1: {} missing",
+                lender.display()
+            );
+            pt.add_program("restaking_lender", restaking_lender::ID, None);
         } else {
             pt.prefer_bpf(false);
             pt.add_program("restaking", restaking::ID, processor!(entry));
+            pt.add_program(
+                "restaking_lender",
+                restaking_lender::ID,
+                processor!(lender_entry),
+            );
         }
         let ctx = pt.start_with_context().await;
         let admin = ctx.payer.insecure_clone();
