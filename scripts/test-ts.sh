@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The TypeScript client (app/client-ts): installs from the committed lockfile, checks that the
-# Codama-generated client matches idl/restaking.json, type-checks strictly, and runs the client
-# tests against the real binary target/deploy/restaking.so in LiteSVM (override with
-# RESTAKING_SO, relative to the repository root). Ends with one line:
+# Codama-generated client matches idl/restaking.json, type-checks strictly (migrations/deploy.ts
+# too), and runs the client tests against the real binary target/deploy/restaking.so in LiteSVM
+# (override with RESTAKING_SO, relative to the repository root), then over JSON-RPC against
+# `restaking-cli localnet` child processes (the binary: $RESTAKING_CLI, else
+# ${CARGO_TARGET_DIR:-target}/debug/restaking-cli; those tests skip, saying so, when it is
+# missing, or fail with RESTAKING_LOCALNET_REQUIRED=1). Ends with one line:
 #   ts-client: N passed, M failed
 # Needs Node >= 20 and npm; exits non-zero on any failure.
 set -euo pipefail

@@ -1041,7 +1041,7 @@ pub fn setup_world(
 }
 
 /// Writes the addresses file (pretty JSON), creating its directory.
-pub fn write_addresses(addresses: &Addresses, path: &Path) -> Result<()> {
+pub fn write_addresses<T: Serialize>(addresses: &T, path: &Path) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
@@ -1056,13 +1056,12 @@ pub struct Localnet {
     pub addresses: Addresses,
 }
 
-/// Starts the validator, deploys `so` and sets up the world (`say` gets one line per step).
-pub fn start(
+/// Starts the validator and deploys `so` at the program id (nothing else).
+fn start_with_program(
     vopts: &ValidatorOptions,
-    wopts: &WorldOptions,
     so: &Path,
     say: &mut dyn FnMut(&str),
-) -> Result<Localnet> {
+) -> Result<(Validator, Chain)> {
     if !so.is_file() {
         bail!(
             "{} is missing: build the program first with scripts/build-sbf.sh",
@@ -1078,9 +1077,77 @@ pub fn start(
         restaking::ID,
         so.display()
     ));
+    Ok((validator, chain))
+}
+
+/// Starts the validator, deploys `so` and sets up the world (`say` gets one line per step).
+pub fn start(
+    vopts: &ValidatorOptions,
+    wopts: &WorldOptions,
+    so: &Path,
+    say: &mut dyn FnMut(&str),
+) -> Result<Localnet> {
+    let (validator, chain) = start_with_program(vopts, so, say)?;
     let ws = validator.ws_url.clone();
     let addresses = setup_world(&chain, &ws, wopts, say)?;
     Ok(Localnet {
+        validator,
+        chain,
+        addresses,
+    })
+}
+
+/// The addresses file of a bare localnet (`localnet --bare`): the program is deployed and
+/// nothing else exists; `admin` is a funded deployer that may initialise the config (as
+/// `migrations/deploy.ts` does right after a deploy). `bare` is always `true`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BareAddresses {
+    pub version: u32,
+    pub bare: bool,
+    pub program_id: String,
+    pub rpc_url: String,
+    pub ws_url: String,
+    /// The config PDA (not created yet).
+    pub config: String,
+    pub admin: WalletEntry,
+}
+
+/// A started bare localnet: the validator and the deployed program only.
+pub struct BareLocalnet {
+    pub validator: Validator,
+    pub chain: Chain,
+    pub addresses: BareAddresses,
+}
+
+/// Starts the validator, deploys `so`, and writes a deployer keypair `<dir>/admin.json` funded
+/// with 1,000 SOL; no config, pools or wallets.
+pub fn start_bare(
+    vopts: &ValidatorOptions,
+    dir: &Path,
+    so: &Path,
+    say: &mut dyn FnMut(&str),
+) -> Result<BareLocalnet> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let (validator, chain) = start_with_program(vopts, so, say)?;
+    let admin = Role::new(dir, "admin")?;
+    fund_sol(&chain, &admin.kp.pubkey(), 1_000 * ONE)?;
+    say(&format!(
+        "deployer {} ({}) with 1,000 SOL; no config yet (config address {})",
+        admin.kp.pubkey(),
+        admin.path.display(),
+        client::config_pda()
+    ));
+    let addresses = BareAddresses {
+        version: 1,
+        bare: true,
+        program_id: restaking::ID.to_string(),
+        rpc_url: validator.rpc_url.clone(),
+        ws_url: validator.ws_url.clone(),
+        config: client::config_pda().to_string(),
+        admin: admin.entry(),
+    };
+    Ok(BareLocalnet {
         validator,
         chain,
         addresses,

@@ -51,12 +51,18 @@ struct Localnet {
 
 impl Localnet {
     fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// `restaking-cli localnet` with `extra` options (e.g. `--bare`).
+    fn start_with(extra: &[&str]) -> Self {
         let dir = temp_dir("localnet");
         let port = free_port_pair();
         let out = dir.join("addresses.json");
         let child = Command::new(BIN)
             .args(["localnet", "--port", &port.to_string(), "--out"])
             .arg(&out)
+            .args(extra)
             .stdout(Stdio::from(
                 std::fs::File::create(dir.join("stdout.log")).expect("log"),
             ))
@@ -244,6 +250,54 @@ fn bad_input_without_a_cluster_is_one_line() {
         "invalid rate",
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bare_localnet_has_the_program_and_a_funded_deployer_only() {
+    if !sbf() {
+        eprintln!(
+            "bare localnet test skipped: it runs the SBF binary on Surfpool (RESTAKING_SBF=1)"
+        );
+        return;
+    }
+    let net = Localnet::start_with(&["--bare"]);
+    assert_eq!(net.addresses["bare"], Value::Bool(true));
+    assert_eq!(
+        net.addr("/programId"),
+        "RSTKre5fcg7VzgKZBdQfDnp8o1V8AFHbBb9tJQ7ZFbq"
+    );
+    assert_eq!(net.addr("/rpcUrl"), net.url);
+    assert!(net.addresses.get("pools").is_none(), "no fixture world");
+    let admin = net.addr("/admin/keypair");
+    let ids = net.json(&admin, &["ids"]);
+    assert_eq!(ids["config"].as_str(), Some(net.addr("/config").as_str()));
+    // the program is there, the config is not
+    let status = net.cli(&admin, &["status"]);
+    assert!(
+        !status.status.success(),
+        "status found a config on a bare localnet"
+    );
+    assert!(
+        String::from_utf8_lossy(&status.stderr).contains("config"),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    // over RPC: the program deployed, no config account, the deployer funded
+    let rpc = solana_rpc_client::rpc_client::RpcClient::new(net.url.clone());
+    let key = |pointer: &str| -> solana_sdk::pubkey::Pubkey {
+        net.addr(pointer).parse().expect("a base-58 address")
+    };
+    let program = rpc
+        .get_account(&key("/programId"))
+        .expect("the program account");
+    assert!(program.executable);
+    assert!(rpc.get_account(&key("/config")).is_err(), "no config yet");
+    assert_eq!(
+        rpc.get_balance(&key("/admin/pubkey")).expect("balance"),
+        1_000_000_000_000
+    );
+    assert!(std::path::Path::new(&admin).is_file());
+    net.stop();
 }
 
 #[test]

@@ -14,3 +14,4 @@ export * from "./view";
 export * from "./rateSources";
 export * from "./errors";
 export * from "./events";
+export * from "./deployment";

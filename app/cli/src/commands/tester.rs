@@ -29,8 +29,12 @@ pub struct LocalnetArgs {
     #[arg(long)]
     pub program: Option<PathBuf>,
     /// Also add a manually priced pool (its updater is the admin).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "bare")]
     pub manual_pool: bool,
+    /// Only deploy the program: no config, pools, operators or wallets; a funded deployer
+    /// keypair `admin.json` next to the addresses file (for migrations/deploy.ts).
+    #[arg(long)]
+    pub bare: bool,
     /// Produce a block every 400 ms so the clock follows wall time (default: a block per
     /// transaction; the clock moves with transactions and `warp`).
     #[arg(long)]
@@ -51,12 +55,15 @@ pub fn localnet(ctx: &Ctx, _global: &crate::Global, a: LocalnetArgs) -> Result<(
         realtime: a.realtime,
         ..ValidatorOptions::default()
     };
-    let mut wopts = WorldOptions::new(dir.clone());
-    wopts.manual_pool = a.manual_pool;
     ctx.progress(&format!(
         "Starting Surfpool (offline) on 127.0.0.1:{} ...",
         a.port
     ));
+    if a.bare {
+        return bare_localnet(ctx, &vopts, &dir, &so, &out);
+    }
+    let mut wopts = WorldOptions::new(dir.clone());
+    wopts.manual_pool = a.manual_pool;
     let mut net = localnet::start(&vopts, &wopts, &so, &mut |line| {
         ctx.progress(&format!("  {line}"))
     })?;
@@ -86,6 +93,46 @@ pub fn localnet(ctx: &Ctx, _global: &crate::Global, a: LocalnetArgs) -> Result<(
             "rpcUrl": net.validator.rpc_url,
             "wsUrl": net.validator.ws_url,
             "addresses": out.display().to_string(),
+        }),
+    );
+    wait_for_stop_signal()?;
+    ctx.progress("Stopping the localnet ...");
+    net.validator.stop()?;
+    drop(net.chain);
+    ctx.progress("Stopped.");
+    Ok(())
+}
+
+/// `localnet --bare`: the program and a funded deployer, until Ctrl-C.
+fn bare_localnet(
+    ctx: &Ctx,
+    vopts: &ValidatorOptions,
+    dir: &Path,
+    so: &Path,
+    out: &Path,
+) -> Result<()> {
+    let mut net = localnet::start_bare(vopts, dir, so, &mut |line| {
+        ctx.progress(&format!("  {line}"))
+    })?;
+    localnet::write_addresses(&net.addresses, out)?;
+    localnet::spawn_epoch_crank(
+        net.validator.rpc_url.clone(),
+        std::time::Duration::from_secs(2),
+    )?;
+    ctx.output(
+        &format!(
+            "Addresses: {} (bare: the program only; deployer keypair {})\nRPC URL: {}\nInitialise the config: npm --prefix app/client-ts run migrate -- --url {} --keypair {}\nCtrl-C to stop.",
+            out.display(),
+            net.addresses.admin.keypair,
+            net.validator.rpc_url,
+            net.validator.rpc_url,
+            net.addresses.admin.keypair,
+        ),
+        json!({
+            "rpcUrl": net.validator.rpc_url,
+            "wsUrl": net.validator.ws_url,
+            "addresses": out.display().to_string(),
+            "bare": true,
         }),
     );
     wait_for_stop_signal()?;
