@@ -115,7 +115,7 @@ else
   }
 
   step "TypeScript client on the binary (scripts/test-ts.sh: npm ci, generated code, tsc, tests in litesvm and on the localnet)"
-  run_counted ts-client scripts/test-ts.sh
+  RESTAKING_LOCALNET_REQUIRED=1 run_counted ts-client scripts/test-ts.sh
 
   step "web app in a real browser against the localnet (scripts/test-web.sh)"
   RESTAKING_CLI="${CARGO_TARGET_DIR:-$PWD/target}/debug/restaking-cli" run_counted web scripts/test-web.sh
