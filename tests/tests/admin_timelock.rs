@@ -252,15 +252,14 @@ async fn timelock_pool_delay_and_rate_source() {
     assert_eq!((p.withdrawal_delay_secs, p.pending_mask), (4 * DAY, 0));
 }
 
-/// The timelock is longer than the longest exit: the longest withdrawal delay plus the
-/// longest time a slash request can hold a matured undelegation.
-#[test]
-fn timelock_outlasts_every_exit() {
-    use restaking::constants::{MAX_SLASH_VETO_SECS, SLASH_GRACE_SECS};
-    assert!(
-        ADMIN_TIMELOCK_SECS >= MAX_WITHDRAWAL_DELAY_SECS + MAX_SLASH_VETO_SECS + SLASH_GRACE_SECS
-    );
-}
+// The timelock is longer than the longest exit: the longest withdrawal delay plus the longest
+// time a slash request can hold a matured undelegation (checked at compile time).
+const _: () = assert!(
+    ADMIN_TIMELOCK_SECS
+        >= MAX_WITHDRAWAL_DELAY_SECS
+            + restaking::constants::MAX_SLASH_VETO_SECS
+            + restaking::constants::SLASH_GRACE_SECS
+);
 
 /// An LST mint with a freeze authority is refused unless the admin names that authority; the
 /// event logs it. Mints without one need nothing.
