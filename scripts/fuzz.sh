@@ -5,6 +5,10 @@
 # checks of bench/fuzz (restaking-fuzz) after every step. Seeded: a finding prints the seed,
 # the sequence and the step, and how to replay it.
 #
+# First runs the attack-class tests on the binary (bench/fuzz/tests/attacks.rs: `attack_<class>`
+# for arbitrary CPI target, owner check, account data matching, non-canonical bump, PDA sharing
+# and sysvar spoofing; FUZZ_SKIP_ATTACKS=1 skips them).
+#
 # Usage: scripts/fuzz.sh [extra restaking-fuzz arguments]
 #   default     a short run: at most FUZZ_SECONDS (45) seconds of FUZZ_SEQUENCES (400)
 #               sequences of FUZZ_STEPS (100) steps, seed FUZZ_SEED (default: 1)
@@ -33,6 +37,10 @@ cd "$ROOT/bench"
 lock=()
 [ -z "${CARGO_BUILD_LOCK:-}" ] || lock=(flock "$CARGO_BUILD_LOCK")
 nice -n 10 "${lock[@]}" cargo build --locked -q -p restaking-fuzz
+
+if [ "${FUZZ_SKIP_ATTACKS:-0}" != 1 ]; then
+  nice -n 10 "${lock[@]}" cargo test --locked -q -p restaking-fuzz --test attacks
+fi
 
 args=(--seed "$seed" --sequences "$sequences" --steps "$steps" --so "$SBF_OUT_DIR/restaking.so")
 [ "$seconds" = 0 ] || args+=(--seconds "$seconds")

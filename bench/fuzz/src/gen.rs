@@ -62,6 +62,8 @@ pub enum Kind {
     ClosePosition,
     SetLien,
     ReleaseLien,
+    ApplyConfigUpdate,
+    ApplyPoolUpdate,
     /// A plain token transfer into a vault (a donation).
     TokenDonation,
     /// A plain lamport transfer to a PDA before the program creates it.
@@ -106,6 +108,8 @@ impl Kind {
             Kind::ClosePosition => "close_position",
             Kind::SetLien => "set_lien",
             Kind::ReleaseLien => "release_lien",
+            Kind::ApplyConfigUpdate => "apply_config_update",
+            Kind::ApplyPoolUpdate => "apply_pool_update",
             Kind::TokenDonation => "token_donation",
             Kind::LamportDonation => "lamport_donation",
         }
@@ -717,15 +721,15 @@ impl Gen<'_> {
                 // wait for it (and, now and then, for a slash that holds it)
                 c.warp_to = Some(t.unlock_ts + self.r.below(3) as i64 * 86_400);
             }
-            if t.kind == TicketKind::Withdraw {
-                let ti = idx(&c.ix, &ticket).expect("ticket");
-                c.flows.push(Flow {
-                    from: idx(&c.ix, &keys.vault).expect("vault"),
-                    to: idx(&c.ix, &dest).expect("dest"),
-                    amount: Amount::TicketLst(ti),
-                });
-            }
         }
+        // whatever ticket the (possibly mutated) instruction names: a `Withdraw` one pays its
+        // LST, an `Undelegate` one nothing (`Amount::TicketLst` is 0 for it)
+        let ti = idx(&c.ix, &ticket).expect("ticket");
+        c.flows.push(Flow {
+            from: idx(&c.ix, &keys.vault).expect("vault"),
+            to: idx(&c.ix, &dest).expect("dest"),
+            amount: Amount::TicketLst(ti),
+        });
         c
     }
 
@@ -1461,12 +1465,13 @@ impl Gen<'_> {
     }
 
     fn delay(&mut self) -> i64 {
-        match self.r.below(6) {
+        match self.r.below(7) {
             0 => 0,
             1 => 86_399,
             2 => 86_400,
             3 => 60 * 86_400 + 1,
             4 => self.r.range(86_400, 4 * 86_400) as i64,
+            5 => self.r.range(3 * 86_400, 30 * 86_400) as i64,
             _ => -1,
         }
     }
@@ -1507,7 +1512,7 @@ impl Gen<'_> {
 
     fn admin(&mut self) -> Case {
         let admin = self.admin_key();
-        match self.r.below(12) {
+        match self.r.below(14) {
             0 => {
                 let ix = client::initialize_config(
                     self.w.attacker,
@@ -1632,7 +1637,7 @@ impl Gen<'_> {
                     },
                     deposit_cap_value: self.r.amount_around(u64::MAX),
                     withdrawal_delay_secs: self.delay(),
-                    accepted_freeze_authority: None,
+                    accepted_freeze_authority: self.r.chance(1, 10).then_some(self.w.attacker),
                 };
                 let d = self.d(format_args!("add_pool {mint} {args:?}"));
                 self.case(Kind::AddPool, client::add_pool(admin, &keys, args), d)
@@ -1670,6 +1675,43 @@ impl Gen<'_> {
                 let pool = self.keys(p).pool;
                 let d = self.d(format_args!("update_pool pool{p} {args:?}"));
                 self.case(Kind::UpdatePool, client::update_pool(admin, pool, args), d)
+            }
+            10 => {
+                // a timelocked config change, applied (the clock moved to its time, mostly)
+                let ix = client::apply_config_update();
+                let mut c = self.case(Kind::ApplyConfigUpdate, ix, "apply_config_update".into());
+                let due = self.c.config.as_ref().map_or(0, |c| c.pending_effective_ts);
+                if due > self.w.now() && self.r.chance(2, 3) {
+                    c.warp_to = Some(due);
+                }
+                c
+            }
+            11 => {
+                let pending: Vec<usize> = (0..self.w.pools.len())
+                    .filter(|&i| {
+                        self.c
+                            .pools
+                            .get(&self.w.pools[i].keys.pool)
+                            .is_some_and(|x| x.pending_mask != 0)
+                    })
+                    .collect();
+                let p = match self.r.pick(&pending) {
+                    Some(p) if self.r.chance(4, 5) => *p,
+                    _ => self.pool(),
+                };
+                let pool = self.keys(p).pool;
+                let ix = client::apply_pool_update(pool);
+                let d = self.d(format_args!("apply_pool_update pool{p}"));
+                let mut c = self.case(Kind::ApplyPoolUpdate, ix, d);
+                let due = self
+                    .c
+                    .pools
+                    .get(&pool)
+                    .map_or(0, |x| x.pending_effective_ts);
+                if due > self.w.now() && self.r.chance(2, 3) {
+                    c.warp_to = Some(due);
+                }
+                c
             }
             _ => {
                 // unpause: pauses would otherwise starve the sequence of deposits
@@ -1780,10 +1822,8 @@ impl Gen<'_> {
                             continue;
                         };
                         let old = case.ix.accounts[si].pubkey;
-                        let new = if old == self.w.attacker {
-                            self.w.stakers[0]
-                        } else {
-                            self.w.attacker
+                        let Some(new) = self.outsider(&case.ix) else {
+                            continue;
                         };
                         case.ix.accounts[si].pubkey = new;
                         (
@@ -1961,6 +2001,33 @@ impl Gen<'_> {
             case.view = None;
             return;
         }
+    }
+
+    /// A staker with no part in `ix`: not one of its accounts, not the owner or lien holder
+    /// of a position it names (directly or through a ticket or delegation), not the owner of a
+    /// wallet it names. The attacker when possible.
+    fn outsider(&self, ix: &Instruction) -> Option<Pubkey> {
+        let mut involved: Vec<Pubkey> = Vec::new();
+        for m in &ix.accounts {
+            involved.push(m.pubkey);
+            let position = if self.c.positions.contains_key(&m.pubkey) {
+                Some(m.pubkey)
+            } else if let Some(t) = self.c.tickets.get(&m.pubkey) {
+                Some(t.position)
+            } else {
+                self.c.delegations.get(&m.pubkey).map(|d| d.position)
+            };
+            if let Some(p) = position.and_then(|p| self.c.positions.get(&p)) {
+                involved.extend([p.owner, p.lien_holder]);
+            }
+            if let Some(o) = self.w.wallet_owners.get(&m.pubkey) {
+                involved.push(*o);
+            }
+        }
+        std::iter::once(&self.w.attacker)
+            .chain(self.w.stakers.iter())
+            .find(|k| !involved.contains(k))
+            .copied()
     }
 
     /// Another existing account of the same kind as `key`: a program account with the same

@@ -796,6 +796,8 @@ impl Runner<'_> {
             let (Some(from), Some(to)) = (key_at(flow.from), key_at(flow.to)) else {
                 continue;
             };
+            // a transfer to the account it comes from moves nothing (no fee either)
+            let self_transfer = from == to;
             let amount = match flow.amount {
                 Amount::DataU64(at) => ix
                     .data
@@ -845,8 +847,10 @@ impl Runner<'_> {
                 })
                 .unwrap_or_default();
             let fee = self.world.mint_info(&mint).map_or(0, |m| m.fee(amount));
-            *expected.entry(from).or_default() -= i128::from(amount);
-            *expected.entry(to).or_default() += i128::from(amount - fee);
+            if !self_transfer {
+                *expected.entry(from).or_default() -= i128::from(amount);
+                *expected.entry(to).or_default() += i128::from(amount - fee);
+            }
         }
         for (i, k) in keys.iter().enumerate() {
             let a = pre[i].as_ref().and_then(token_amount_of);
@@ -988,7 +992,8 @@ impl Runner<'_> {
             if let Some(c) = decode::<Config>(a) {
                 let ok = signed.contains(&c.admin)
                     || (case.kind == Kind::SetPause && signed.contains(&c.guardian))
-                    || (case.kind == Kind::AcceptAdmin && signed.contains(&c.pending_admin));
+                    || (case.kind == Kind::AcceptAdmin && signed.contains(&c.pending_admin))
+                    || case.kind == Kind::ApplyConfigUpdate;
                 ensure!(ok, "{name} changed the config without the admin");
             }
             if let Some(o) = decode::<Operator>(a) {
@@ -1156,6 +1161,37 @@ impl Runner<'_> {
                     "link {k}: window {} > max {}",
                     l.window_bps,
                     l.max_slash_bps
+                );
+            }
+        }
+        // timelocked admin: what can hurt stakers applies only after its delay
+        let now = self.world.now();
+        if let (Some(c0), Some(c1)) = (&old.config, &chain.config) {
+            let hurts = c1.protocol_fee_bps > c0.protocol_fee_bps
+                || c1.max_commission_bps > c0.max_commission_bps
+                || c1.slash_veto_secs < c0.slash_veto_secs
+                || c1.guardian != c0.guardian;
+            if hurts {
+                ensure!(
+                    case.kind == Kind::ApplyConfigUpdate
+                        && c0.pending_effective_ts != 0
+                        && now >= c0.pending_effective_ts,
+                    "{name} made a config change that can hurt stakers at once (proposal due {})",
+                    c0.pending_effective_ts
+                );
+            }
+        }
+        for (k, p1) in chain.pools.iter().filter(|(k, _)| changed.contains(k)) {
+            let Some(p0) = old.pools.get(k) else { continue };
+            let hurts = p1.withdrawal_delay_secs > p0.withdrawal_delay_secs
+                || p1.rate_source != p0.rate_source;
+            if hurts {
+                ensure!(
+                    case.kind == Kind::ApplyPoolUpdate
+                        && p0.pending_effective_ts != 0
+                        && now >= p0.pending_effective_ts,
+                    "{name} made a change to pool {k} that can hurt stakers at once (proposal due {})",
+                    p0.pending_effective_ts
                 );
             }
         }

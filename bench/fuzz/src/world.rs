@@ -150,6 +150,8 @@ pub struct World {
     pub evil_stake_pool: Pubkey,
     /// Wallet token accounts: (owner, mint) → account.
     pub wallets: BTreeMap<(Pubkey, Pubkey), Pubkey>,
+    /// Wallet token account → its owner.
+    pub wallet_owners: BTreeMap<Pubkey, Pubkey>,
     /// Every token account the harness created or the program created for a pool or stream:
     /// account → mint.
     pub token_accounts: BTreeMap<Pubkey, Pubkey>,
@@ -213,6 +215,7 @@ impl World {
             pools: Vec::new(),
             evil_stake_pool: k("evil_stake_pool", 0),
             wallets: BTreeMap::new(),
+            wallet_owners: BTreeMap::new(),
             token_accounts: BTreeMap::new(),
             fresh: 0,
             position_keys: BTreeMap::new(),
@@ -656,6 +659,7 @@ impl World {
     fn create_wallet(&mut self, owner: Pubkey, mint: &MintInfo, amount: u64) -> Pubkey {
         let key = self.create_token_account(owner, mint, amount);
         self.wallets.insert((owner, mint.key), key);
+        self.wallet_owners.insert(key, owner);
         key
     }
 
