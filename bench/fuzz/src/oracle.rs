@@ -1051,10 +1051,11 @@ impl Runner<'_> {
             .filter(|(i, _)| !same(&pre[*i], &post[*i]))
             .map(|(_, k)| *k)
             .collect();
-        let mut slash: Option<(Pubkey, u16)> = None;
+        // the request this execution settled: (request, bucket, bps)
+        let mut slash: Option<(Pubkey, Pubkey, u16)> = None;
         if case.kind == Kind::ExecuteSlash {
-            for r in chain.requests.iter().filter(|(k, _)| changed.contains(k)) {
-                slash = Some((r.1.operator_pool, r.1.bps));
+            for (k, r) in chain.requests.iter().filter(|(k, _)| changed.contains(k)) {
+                slash = Some((*k, r.operator_pool, r.bps));
             }
         }
         let positions: BTreeSet<Pubkey> = self
@@ -1094,7 +1095,7 @@ impl Runner<'_> {
                 continue;
             }
             let mut allowed_loss = 6i128;
-            if let Some((bucket, bps)) = slash {
+            if let Some((_, bucket, bps)) = slash {
                 let h = u128::from(holding_in(old, &p, &bucket));
                 allowed_loss += ((h * u128::from(bps)).div_ceil(10_000)) as i128;
             }
@@ -1117,18 +1118,18 @@ impl Runner<'_> {
         self.model.holdings = now_holdings;
 
         // --- slashes take at most their bps --------------------------------------------------
-        if let Some((bucket, bps)) = slash {
+        if let Some((request, bucket, bps)) = slash {
             let (Some(b0), Some(b1)) = (old.buckets.get(&bucket), chain.buckets.get(&bucket))
             else {
                 return Err("slashed bucket vanished".into());
             };
-            let r = chain
-                .requests
-                .values()
-                .find(|r| {
-                    r.operator_pool == bucket && r.status == SlashStatus::Executed && r.bps == bps
-                })
-                .ok_or("executed request not found")?;
+            let r = &chain.requests[&request];
+            let was = old.requests.get(&request).map(|r0| r0.status);
+            ensure!(
+                r.status == SlashStatus::Executed && was == Some(SlashStatus::Pending),
+                "execute_slash: request {request} went {was:?} → {:?}",
+                r.status
+            );
             let cap = |v: u64| (u128::from(v) * u128::from(bps) / 10_000) as u64;
             ensure!(
                 r.seized_active_lst <= cap(b0.total_lst),
