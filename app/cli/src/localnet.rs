@@ -1046,7 +1046,12 @@ pub fn write_addresses<T: Serialize>(addresses: &T, path: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let text = serde_json::to_string_pretty(addresses)?;
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    // written beside and renamed into place, so a reader polling for the file never sees it
+    // half written
+    let partial = path.with_extension("json.partial");
+    std::fs::write(&partial, text)
+        .with_context(|| format!("cannot write {}", partial.display()))?;
+    std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// A started localnet: the validator, the deployed program and the fixture world.
