@@ -11,6 +11,12 @@
 //! compiled programs' `set_return_data` is a no-op off-chain): the tests whose outcome depends
 //! on a valuation (`borrow`, `liquidate`, `value_position` and what follows them) run on the
 //! binaries (`RESTAKING_SBF=1`) and return early natively; the others run on both.
+//!
+//! Every `LenderError` is reached here but five the lender asserts as invariants no sequence
+//! of instructions can break: `TicketsOpen` and `LienNotHeld` (an active loan's position has no
+//! ticket and the market's lien: it never co-signs one, and only it releases the lien),
+//! `InvalidPositionValue` (the restaking program's own encoding), `MathOverflow` and
+//! `DivisionByZero` (the lender's unit tests cover the arithmetic).
 #![allow(clippy::arithmetic_side_effects)]
 // solana-program-test 3.x marks `ProgramTestContext`'s fields "to become unstable in 4.0"; the
 // compute-unit measurement simulates through them.
