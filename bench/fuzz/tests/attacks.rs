@@ -1146,3 +1146,27 @@ fn bincode_clock(c: &Clock) -> Vec<u8> {
     d.extend_from_slice(&c.unix_timestamp.to_le_bytes());
     d
 }
+
+/// FINDING (fuzzer, seed 2026, sequence 2956, step 39): a `String` argument whose Borsh length
+/// prefix exceeds the SBF heap makes the program panic (`ProgramFailedToComplete`, "SBF program
+/// panicked", ~1,300 CU) instead of failing with a named error: Borsh 1.x pre-allocates
+/// `min(len, 1 MiB)` bytes for a `Vec<u8>`/`String` before reading it, and the default heap is
+/// 32 KiB. Affects `register_operator` and `register_service` (`metadata_uri`) and
+/// `update_operator` (`args.metadata_uri`). Nothing is written (the transaction fails), so it is
+/// a robustness defect, not a loss of funds. Ignored until fixed: `cargo test -p restaking-fuzz
+/// --test attacks -- --ignored` shows it.
+#[test]
+#[ignore = "finding: oversized string argument panics instead of a named error"]
+fn finding_oversized_string_argument_panics() {
+    let mut t = T::new();
+    let spare = t.w.spare[2];
+    let mut ix = client::register_operator(spare, 0, "");
+    // discriminator (8) + commission_bps (2) + the uri's u32 length: claim 40,000 bytes
+    ix.data.truncate(10);
+    ix.data.extend_from_slice(&40_000u32.to_le_bytes());
+    t.refused(
+        "register_operator with a 40,000-byte uri length and no bytes",
+        ix,
+        &["InstructionDidNotDeserialize"],
+    );
+}
