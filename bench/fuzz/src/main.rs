@@ -101,7 +101,7 @@ fn main() {
             report(&base, seed, i, steps, &finding, &[]);
         }
         stats.sequences += 1;
-        if stats.sequences % 500 == 0 {
+        if stats.sequences.is_multiple_of(500) {
             let t = started.elapsed().as_secs_f64();
             eprintln!(
                 "  {} sequences, {} instructions, {:.0} s, {:.0} instr/s",
