@@ -10,7 +10,7 @@
 # and sysvar spoofing; FUZZ_SKIP_ATTACKS=1 skips them).
 #
 # Usage: scripts/fuzz.sh [extra restaking-fuzz arguments]
-#   default     a short run: at most FUZZ_SECONDS (45) seconds of FUZZ_SEQUENCES (400)
+#   default     a short run: at most FUZZ_SECONDS (45) seconds of FUZZ_SEQUENCES (1000)
 #               sequences of FUZZ_STEPS (100) steps, seed FUZZ_SEED (default: 1)
 #   FUZZ_LONG=1 the long run: 10,000 sequences of 120 steps (> 1,000,000 instructions), no time
 #               limit, under nice
@@ -26,7 +26,7 @@ export SBF_OUT_DIR="${SBF_OUT_DIR:-$ROOT/target/deploy}"
 if [ "${FUZZ_LONG:-0}" = 1 ]; then
   sequences="${FUZZ_SEQUENCES:-10000}"; steps="${FUZZ_STEPS:-120}"; seconds="${FUZZ_SECONDS:-0}"
 else
-  sequences="${FUZZ_SEQUENCES:-400}"; steps="${FUZZ_STEPS:-100}"; seconds="${FUZZ_SECONDS:-45}"
+  sequences="${FUZZ_SEQUENCES:-1000}"; steps="${FUZZ_STEPS:-100}"; seconds="${FUZZ_SECONDS:-45}"
 fi
 seed="${FUZZ_SEED:-1}"
 
