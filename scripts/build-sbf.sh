@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the on-chain programs: target/deploy/restaking.so and the reference lender
-# target/deploy/restaking_lender.so (sBPF v0), in one cargo invocation.
+# target/deploy/restaking_lender.so (sBPF v0), in one cargo invocation; then the real SPL
+# stake-pool program, target/deploy/spl_stake_pool.so (spl-stake-pool 2.2.0 from its registry
+# source, for the tests, the demo and the localnet that stake SOL into a real stake pool).
 #
 # Official path (machines with the Solana CLI / platform-tools and Anchor 1.2.2 installed):
 #     anchor build            # -> target/deploy/restaking.so + target/idl/restaking.json
@@ -16,16 +18,26 @@
 # Its binary is not byte-identical to an official build (see scripts/sbf/README.md for the
 # known limits); compute-unit figures are indicative and comparable run to run.
 #
-# Usage: scripts/build-sbf.sh [--install-only|--no-install]
+# The stake-pool program is built the same way (same environment, RUSTFLAGS, target and
+# build-std; only the support files in scripts/sbf/): its .crate is put in cargo's registry
+# cache (`cargo info`, registry access only), unpacked under $SBF_TARGET_DIR/spl-stake-pool/
+# (never committed), its [[test]] and [dev-dependencies*] sections removed and `[workspace]`
+# appended, its shipped Cargo.lock kept. Rebuilt only when its stamp (crate version, rustc,
+# sbpf-linker, flags, support files) changes (cold: ~2 min on 2 cores).
+#
+# Usage: scripts/build-sbf.sh [--install-only|--no-install|--stake-pool-only]
+#   --stake-pool-only   only spl_stake_pool.so (toolchain already installed)
 # Environment:
 #   SBF_HOME        toolchain cache (default $HOME/.cache/restaking-sbf): sbpf-linker and the
 #                   patched std sources. Installing needs root (or sudo) for apt-get.
 #   SBF_TARGET_DIR  cargo target dir of the SBF build (default ${CARGO_TARGET_DIR:-target}/sbf;
 #                   never target/debug, so host and SBF builds do not evict each other)
-#   SBF_OUT_DIR     where restaking.so and restaking_lender.so land (default target/deploy)
+#   SBF_OUT_DIR     where restaking.so, restaking_lender.so and spl_stake_pool.so land
+#                   (default target/deploy)
 #   SBF_ARCH        v0 (default) or v3
 #   SBF_INLINE_THRESHOLD  LLVM -inline-threshold at link time (default 5000; lower it if the
 #                   link fails with "Branch target out of insn range")
+#   SBF_STAKE_POOL  0 skips the stake-pool program (default 1)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SBF_FILES="$ROOT/scripts/sbf"
@@ -35,6 +47,7 @@ SBF_TARGET_DIR="${SBF_TARGET_DIR:-${CARGO_TARGET_DIR:-$ROOT/target}/sbf}"
 SBF_OUT_DIR="${SBF_OUT_DIR:-$ROOT/target/deploy}"
 SBF_INLINE_THRESHOLD="${SBF_INLINE_THRESHOLD:-5000}"
 SBPF_LINKER_VERSION=0.2.6
+STAKE_POOL_VERSION=2.2.0
 MODE="${1:-all}"
 
 ts() { date +%s; }
@@ -96,8 +109,9 @@ install_toolchain() {
   say "toolchain ready: $("$SBF_HOME/bin/sbpf-linker" --version | sed -n 1p), $(/usr/bin/rustc --version)"
 }
 
-# ---- 2. program -----------------------------------------------------------------------
-build_program() {
+# ---- 2. programs ----------------------------------------------------------------------
+# The SBF build environment, shared by our programs and the stake-pool program.
+sbf_env() {
   local cpu v3args=""
   case "$SBF_ARCH" in
     v0) cpu=v2 ;;
@@ -117,6 +131,22 @@ build_program() {
  -C link-arg=--disable-math-builtins -C link-arg=--llvm-args=--bpf-stack-size=4096 \
  -C link-arg=--llvm-args=--disable-movsx -C link-arg=--llvm-args=--disable-ldsx $v3args \
  -C link-arg=--llvm-args=-inline-threshold=$SBF_INLINE_THRESHOLD"
+}
+
+# sanity: an SBF ELF (machine 247 = EM_BPF / 263 = EM_SBPF) with an entrypoint
+check_sbf_elf() {
+  python3 - "$1" <<'EOF'
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+assert b[:4] == b'\x7fELF', 'not an ELF'
+machine, = struct.unpack_from('<H', b, 18)
+assert machine in (247, 263), f'unexpected e_machine {machine}'
+assert b'entrypoint' in b, 'no entrypoint symbol'
+EOF
+}
+
+build_program() {
+  sbf_env
   say "cargo build -p restaking -p restaking-lender ($SBF_ARCH) -> $SBF_TARGET_DIR"
   # one invocation for both programs: they share every dependency build (and its cache)
   (cd "$ROOT" && nice -n 10 /usr/bin/cargo build --locked -p restaking -p restaking-lender \
@@ -127,23 +157,86 @@ build_program() {
   local name
   for name in restaking restaking_lender; do
     cp "$SBF_TARGET_DIR/bpfel-solana/release/lib$name.so" "$SBF_OUT_DIR/$name.so"
-    # sanity: an SBF ELF (machine 247 = EM_BPF / 263 = EM_SBPF) with an entrypoint
-    python3 - "$SBF_OUT_DIR/$name.so" <<'EOF'
-import struct, sys
-b = open(sys.argv[1], 'rb').read()
-assert b[:4] == b'\x7fELF', 'not an ELF'
-machine, = struct.unpack_from('<H', b, 18)
-assert machine in (247, 263), f'unexpected e_machine {machine}'
-assert b'entrypoint' in b, 'no entrypoint symbol'
-EOF
+    check_sbf_elf "$SBF_OUT_DIR/$name.so"
     say "built $SBF_OUT_DIR/$name.so ($(stat -c %s "$SBF_OUT_DIR/$name.so") bytes)"
   done
 }
 
+# ---- 3. the SPL stake-pool program ------------------------------------------------------
+build_stake_pool() {
+  [ "${SBF_STAKE_POOL:-1}" != 0 ] || { say "SBF_STAKE_POOL=0: skipping spl_stake_pool.so"; return; }
+  local started; started=$(ts)
+  sbf_env
+  local work="$SBF_TARGET_DIR/spl-stake-pool"
+  local src="$work/src/spl-stake-pool-$STAKE_POOL_VERSION"
+  local built="$work/target/bpfel-solana/release/libspl_stake_pool.so"
+  local out="$SBF_OUT_DIR/spl_stake_pool.so"
+  # what the binary depends on besides the crate's own (pinned) sources
+  local stamp
+  stamp="spl-stake-pool $STAKE_POOL_VERSION; $(/usr/bin/rustc -vV | sed -n 's/^release: //p'); \
+$("$SBPF_LINKER" --version | sed -n 1p); $RUSTFLAGS; \
+lto=$CARGO_PROFILE_RELEASE_LTO cgu=$CARGO_PROFILE_RELEASE_CODEGEN_UNITS panic=$CARGO_PROFILE_RELEASE_PANIC; \
+$(cat "$SBF_FILES"/bpfel-solana.json "$SBF_FILES"/rustc-bpf-wrapper "$SBF_FILES"/sbpf-linker-irfix \
+      "$SBF_FILES"/bpf-ir-fix.py "$SBF_FILES"/patch-std-for-bpf.py | sha256sum | cut -c1-16)"
+  mkdir -p "$SBF_OUT_DIR"
+  if [ -f "$built" ] && [ "$(cat "$work/stamp" 2>/dev/null)" = "$stamp" ]; then
+    cmp -s "$built" "$out" || cp "$built" "$out"
+    say "spl_stake_pool.so $STAKE_POOL_VERSION up to date ($(stat -c %s "$out") bytes)"
+    return
+  fi
+
+  # the .crate, from cargo's registry cache (put there by the registry client if absent)
+  local cache="${CARGO_HOME:-$HOME/.cargo}/registry/cache" crate
+  crate="$(ls -t "$cache"/*/"spl-stake-pool-$STAKE_POOL_VERSION.crate" 2>/dev/null | head -n 1 || true)"
+  if [ -z "$crate" ]; then
+    say "cargo info spl-stake-pool@$STAKE_POOL_VERSION (puts the .crate in the registry cache)"
+    # from an empty directory, so no workspace or lockfile of ours is consulted
+    local empty; empty="$(mktemp -d)"
+    (cd "$empty" && /usr/bin/cargo info -q "spl-stake-pool@$STAKE_POOL_VERSION" >/dev/null)
+    rmdir "$empty"
+    crate="$(ls -t "$cache"/*/"spl-stake-pool-$STAKE_POOL_VERSION.crate" 2>/dev/null | head -n 1 || true)"
+    [ -n "$crate" ] || { echo "build-sbf: spl-stake-pool-$STAKE_POOL_VERSION.crate not in $cache" >&2; exit 1; }
+  fi
+  rm -rf "$work/src"; mkdir -p "$work/src"
+  tar -xzf "$crate" -C "$work/src"
+  # a standalone package: no test targets, no dev-dependencies (solana-program-test and the
+  # validator stack), its own workspace; the shipped Cargo.lock pins everything else
+  python3 - "$src/Cargo.toml" <<'EOF'
+import re, sys
+path = sys.argv[1]
+out, keep = [], True
+for line in open(path).read().splitlines():
+    header = re.match(r'^\s*\[\[?([^\]]+)\]\]?\s*(#.*)?$', line)
+    if header:
+        name = header.group(1).strip()
+        keep = not (line.lstrip().startswith('[[test]]')
+                    or re.match(r'^(target\..+\.)?dev-dependencies(\.|$)', name))
+    if keep:
+        out.append(line)
+text = '\n'.join(out).rstrip() + '\n\n[workspace]\n'
+assert 'dev-dependencies' not in text and '[[test]]' not in text
+open(path, 'w').write(text)
+EOF
+  [ -f "$src/Cargo.lock" ] || { echo "build-sbf: the crate ships no Cargo.lock" >&2; exit 1; }
+
+  say "cargo build spl-stake-pool $STAKE_POOL_VERSION ($SBF_ARCH) -> $work/target"
+  # not --locked: dropping the dev-dependencies prunes the lockfile; every remaining
+  # dependency keeps its shipped version
+  (cd "$src" && nice -n 10 /usr/bin/cargo build --release --lib \
+    --target "$SBF_FILES/bpfel-solana.json" -Zjson-target-spec \
+    -Zbuild-std=std,panic_abort -Zbuild-std-features=compiler-builtins-mem -Zpanic-immediate-abort \
+    --target-dir "$work/target")
+  check_sbf_elf "$built"
+  cp "$built" "$out"
+  echo "$stamp" >"$work/stamp"
+  say "built $out ($(stat -c %s "$out") bytes) in $(( $(ts) - started )) s"
+}
+
 case "$MODE" in
-  all) install_toolchain; build_program ;;
+  all) install_toolchain; build_program; build_stake_pool ;;
   --install-only) install_toolchain ;;
-  --no-install) build_program ;;
-  *) echo "usage: $0 [--install-only|--no-install]" >&2; exit 2 ;;
+  --no-install) build_program; build_stake_pool ;;
+  --stake-pool-only) build_stake_pool ;;
+  *) echo "usage: $0 [--install-only|--no-install|--stake-pool-only]" >&2; exit 2 ;;
 esac
 say "done"
