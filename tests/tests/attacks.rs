@@ -1632,3 +1632,116 @@ async fn attack_u64_max_balance_round_trip() {
     let p = env.pool(&pool).await;
     assert!(env.token_balance(&pool.keys.vault).await >= p.obligations().unwrap());
 }
+
+/// Cohort-slot squatting (found reviewing SECURITY.md, R-1): a bucket's queue has one slot per
+/// unlock day, reused 128 days later only once its tickets are settled. Mallory undelegates one
+/// unit on 128 consecutive days from two positions (a position holds at most 64 open tickets)
+/// and never completes a ticket: every slot is held, and Alice's undelegation is refused
+/// (`CohortSlotBusy`). The ticket holding her slot matured long ago, so anyone — Carol here —
+/// settles it with `settle_undelegation` (Mallory's unit back to her idle holding, the rent to
+/// her), and Alice undelegates. Refusals: a ticket not matured, the wrong beneficiary, a
+/// `Withdraw` ticket, another position's delegation.
+#[tokio::test]
+async fn attack_cohort_slot_squatting() {
+    let mut env = Env::new().await;
+    let pool = env.stake_pool_lst(MintKind::Spl, ONE, ONE).await;
+    let x = env.operator(&pool, 0).await;
+    let alice = env.user(&pool, 100 * ONE).await;
+    let carol = env.user(&pool, 0).await;
+    let mallory = [env.user(&pool, ONE).await, env.user(&pool, ONE).await];
+    for user in [&alice, &mallory[0], &mallory[1]] {
+        let lst = env.token_balance(&user.lst_account).await;
+        env.deposit(&pool, user, lst).await.unwrap();
+        env.delegate(&pool, user, &x, lst).await.unwrap();
+    }
+    let mut tickets = Vec::new();
+    for day in 0..128 {
+        let m = &mallory[day / 64];
+        tickets.push((m, env.undelegate(&pool, m, &x, 1).await.unwrap()));
+        env.advance_time(DAY).await;
+    }
+
+    let alice_position = pool.keys.position(&alice.key());
+    let nonce = env.position(&pool, &alice).await.ticket_nonce;
+    let mut undelegate = client::undelegate(alice.key(), &pool.keys, x.bucket, nonce, ONE, None);
+    undelegate.accounts.extend(env.reward_index_metas(&x).await);
+    let watched = [alice_position, x.bucket, client::queue_pda(&x.bucket)];
+    env.fails(
+        std::slice::from_ref(&undelegate),
+        &[&alice.kp],
+        &watched,
+        RestakingError::CohortSlotBusy,
+    )
+    .await;
+
+    // the first ticket holds today's slot; a later one has not matured
+    let (m0, squatter) = tickets[0];
+    let (m_late, late) = tickets[127];
+    let settle = |owner: &User, beneficiary: Pubkey, ticket: Pubkey| {
+        client::settle_undelegation(
+            carol.key(),
+            owner.key(),
+            beneficiary,
+            &pool.keys,
+            ticket,
+            x.bucket,
+        )
+    };
+    let m0_position = pool.keys.position(&m0.key());
+    let watched = [
+        m0_position,
+        squatter,
+        m0.key(),
+        x.bucket,
+        client::queue_pda(&x.bucket),
+    ];
+    env.fails(
+        &[settle(m0, carol.key(), squatter)],
+        &[&carol.kp],
+        &watched,
+        RestakingError::NotTicketBeneficiary,
+    )
+    .await;
+    env.fails(
+        &[settle(m_late, m_late.key(), late)],
+        &[&carol.kp],
+        &[pool.keys.position(&m_late.key()), late],
+        RestakingError::TicketNotMatured,
+    )
+    .await;
+    // another position's delegation to the same bucket
+    let mut foreign = settle(m0, m0.key(), squatter);
+    swap_account(
+        &mut foreign,
+        client::delegation_pda(&m0_position, &x.bucket),
+        client::delegation_pda(&alice_position, &x.bucket),
+    );
+    env.fails(
+        &[foreign],
+        &[&carol.kp],
+        &watched,
+        RestakingError::WrongDelegation,
+    )
+    .await;
+
+    let rent = env.lamports(&squatter).await;
+    let m0_lamports = env.lamports(&m0.key()).await;
+    let idle_before = env.position(&pool, m0).await.idle_lst;
+    env.ok(&[settle(m0, m0.key(), squatter)], &[&carol.kp])
+        .await;
+    assert!(!env.exists(&squatter).await);
+    assert_eq!(env.lamports(&m0.key()).await, m0_lamports + rent);
+    assert_eq!(env.position(&pool, m0).await.idle_lst, idle_before + 1);
+    env.ok(&[undelegate], &[&alice.kp]).await;
+    assert_eq!(env.position(&pool, &alice).await.open_tickets, 1);
+    // a `Withdraw` ticket is not an undelegation
+    let withdraw = env.request_withdrawal(&pool, m0, 1).await.unwrap();
+    env.advance_time(WITHDRAWAL_DELAY).await;
+    env.fails(
+        &[settle(m0, m0.key(), withdraw)],
+        &[&carol.kp],
+        &[m0_position, withdraw],
+        RestakingError::WrongTicket,
+    )
+    .await;
+}

@@ -3695,7 +3695,10 @@ async fn update_operator_failures() {
     )
     .await;
     let args = client::UpdateOperatorArgs {
-        metadata_uri: Some("x".repeat(restaking::state::MAX_METADATA_URI_LEN + 1)),
+        metadata_uri: Some(
+            "x".repeat(restaking::state::MAX_METADATA_URI_LEN + 1)
+                .into(),
+        ),
         ..Default::default()
     };
     let ix = client::update_operator(op.kp.pubkey(), args);

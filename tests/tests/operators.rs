@@ -365,7 +365,7 @@ async fn update_operator_metadata_too_long() {
     let pool = env.stake_pool_lst(MintKind::Spl, ONE, ONE).await;
     let x = env.operator(&pool, 1_000).await;
     let args = UpdateOperatorArgs {
-        metadata_uri: Some("u".repeat(MAX_METADATA_URI_LEN + 1)),
+        metadata_uri: Some("u".repeat(MAX_METADATA_URI_LEN + 1).into()),
         ..Default::default()
     };
     let ix = client::update_operator(x.kp.pubkey(), args);

@@ -361,6 +361,36 @@ pub fn complete_ticket_by(
     )
 }
 
+/// `settle_undelegation`: `cranker` (anyone) completes `owner`'s matured `Undelegate` ticket
+/// on `bucket`; its rent goes to `beneficiary` (the lien holder for an enforcement ticket, else
+/// `owner`). What a client sends before `undelegate` when the day's slot is busy
+/// (`CohortSlotBusy`) with a ticket nobody completed.
+pub fn settle_undelegation(
+    cranker: Pubkey,
+    owner: Pubkey,
+    beneficiary: Pubkey,
+    keys: &PoolKeys,
+    ticket: Pubkey,
+    bucket: Pubkey,
+) -> Instruction {
+    let position = keys.position(&owner);
+    ix(
+        accounts::SettleUndelegation {
+            cranker,
+            pool: keys.pool,
+            position,
+            ticket,
+            beneficiary,
+            operator_pool: bucket,
+            delegation: delegation_pda(&position, &bucket),
+            queue: queue_pda(&bucket),
+            event_authority: event_authority(),
+            program: ID,
+        },
+        instruction::SettleUndelegation {},
+    )
+}
+
 pub fn cancel_withdrawal(owner: Pubkey, keys: &PoolKeys, ticket: Pubkey) -> Instruction {
     cancel_ticket(owner, keys, ticket, None, None)
 }
@@ -571,7 +601,7 @@ pub fn register_operator(
         },
         instruction::RegisterOperator {
             commission_bps,
-            metadata_uri: metadata_uri.to_string(),
+            metadata_uri: metadata_uri.into(),
         },
     )
 }
@@ -950,7 +980,7 @@ pub fn register_service(
         instruction::RegisterService {
             slasher,
             destination,
-            metadata_uri: metadata_uri.to_string(),
+            metadata_uri: metadata_uri.into(),
         },
     )
 }

@@ -179,8 +179,6 @@ pub struct Case {
     /// Forged accounts to create first: (address, account whose layout and data it copies),
     /// owned by the fake program.
     pub forged: Vec<(Pubkey, Pubkey)>,
-    /// The mutation flipped a bit of an argument (not of the discriminator).
-    pub arg_bit_flipped: bool,
 }
 
 /// A fault of a rate-source account.
@@ -356,7 +354,6 @@ impl Gen<'_> {
             view: None,
             warp_to: None,
             forged: Vec::new(),
-            arg_bit_flipped: false,
         }
     }
 
@@ -1373,7 +1370,7 @@ impl Gen<'_> {
                     metadata_uri: self
                         .r
                         .chance(1, 4)
-                        .then(|| "m".repeat(self.r.range(0, 110) as usize)),
+                        .then(|| "m".repeat(self.r.range(0, 110) as usize).into()),
                     active: self.r.chance(1, 3).then(|| self.r.chance(3, 4)),
                 };
                 let d = self.d(format_args!("update_operator {a} {args:?}"));
@@ -1988,7 +1985,6 @@ impl Gen<'_> {
                             2 if case.ix.data.len() > 8 => {
                                 let b = self.r.range(8, case.ix.data.len() as u64 - 1) as usize;
                                 case.ix.data[b] ^= 1 << self.r.below(8);
-                                case.arg_bit_flipped = true;
                                 (self.d(format_args!("argument byte {b} bit flipped")), false)
                             }
                             _ => {

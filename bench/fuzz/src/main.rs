@@ -1,9 +1,8 @@
 //! `restaking-fuzz --seed N --sequences S --steps K [--so PATH] [--from-sequence I]
-//! [--seconds T] [--verbose] [--by-instruction] [--strict]`: runs S sequences of K steps against the program's SBF binary,
-//! sequence i seeded from (N, i), and prints the figures. On a finding it prints the seed, the
-//! sequence, the step, the last steps of the sequence and the check that failed, and exits 1;
-//! `--seed N --from-sequence I` replays that sequence first. Known findings (already reported;
-//! see `oracle::known_finding`) are counted and listed instead, unless `--strict`.
+//! [--seconds T] [--verbose] [--by-instruction]`: runs S sequences of K steps against the
+//! program's SBF binary, sequence i seeded from (N, i), and prints the figures. On a finding it
+//! prints the seed, the sequence, the step, the last steps of the sequence and the check that
+//! failed, and exits 1; `--seed N --from-sequence I` replays that sequence first.
 use restaking_fuzz::gen::{Gen, Step};
 use restaking_fuzz::oracle::Stats;
 use restaking_fuzz::rng::{sequence_seed, Rng};
@@ -68,10 +67,7 @@ fn main() {
     let started = Instant::now();
     let base = Base::new(&so, seed);
     let setup = started.elapsed();
-    let mut stats = Stats {
-        strict: args.iter().any(|a| a == "--strict"),
-        ..Stats::default()
-    };
+    let mut stats = Stats::default();
     for i in from..from + sequences {
         if seconds.is_some_and(|s| started.elapsed().as_secs() >= s) {
             println!("time limit reached after {} sequences", stats.sequences);
@@ -185,12 +181,6 @@ fn print_stats(s: &Stats, secs: f64, setup: f64) {
     println!("per instruction (succeeded / failed):");
     for (k, (ok, fail)) in &s.kinds {
         println!("  {k:<22} {ok:>9} / {fail:<9}");
-    }
-    if !s.known.is_empty() {
-        println!("KNOWN FINDINGS (reported; --strict makes them fail the run):");
-        for (k, n) in &s.known {
-            println!("  {n:>9}  {k}");
-        }
     }
     println!("failures by error:");
     let mut errors: Vec<(&String, &u64)> = s.errors.iter().collect();

@@ -62,23 +62,6 @@ pub struct Stats {
     pub max_cu: (u64, &'static str),
     /// The largest rounding drift of a position in one step, in LST base units (gain, loss).
     pub max_drift: (i128, i128),
-    /// Known findings (reported to the program's owners), counted instead of stopping the run
-    /// unless `strict`.
-    pub known: BTreeMap<&'static str, u64>,
-    /// Treat known findings as findings.
-    pub strict: bool,
-}
-
-/// A failure that is a finding already reported, with its name.
-fn known_finding(case: &Case, panicked: bool, cu: u64) -> Option<&'static str> {
-    // Borsh pre-allocates min(len, 1 MiB) for a `String` argument before reading it; a length
-    // prefix past the 32 KiB SBF heap panics the program instead of failing to deserialize
-    let string_arg = matches!(
-        case.kind,
-        Kind::RegisterOperator | Kind::UpdateOperator | Kind::RegisterService
-    );
-    (panicked && string_arg && case.arg_bit_flipped && cu < 5_000)
-        .then_some("oversized String argument length panics (Borsh pre-allocation > SBF heap)")
 }
 
 /// What the model remembers between steps.
@@ -717,16 +700,11 @@ impl Runner<'_> {
                 let logs = &e.meta.logs;
                 let panicked = err.contains("ProgramFailedToComplete")
                     || logs.iter().any(|l| l.contains("panicked"));
-                let known = known_finding(case, panicked, e.meta.compute_units_consumed);
-                if let (Some(k), false) = (known, self.stats.strict) {
-                    *self.stats.known.entry(k).or_default() += 1;
-                } else {
-                    ensure!(
-                        !panicked,
-                        "PANIC (or memory error) in {name}: {err}\n{}",
-                        logs.join("\n")
-                    );
-                }
+                ensure!(
+                    !panicked,
+                    "PANIC (or memory error) in {name}: {err}\n{}",
+                    logs.join("\n")
+                );
                 ensure!(
                     !err.contains("ComputationalBudgetExceeded")
                         && e.meta.compute_units_consumed < CU_BUDGET,

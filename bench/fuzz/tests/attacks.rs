@@ -1147,26 +1147,44 @@ fn bincode_clock(c: &Clock) -> Vec<u8> {
     d
 }
 
-/// FINDING (fuzzer, seed 2026, sequence 2956, step 39): a `String` argument whose Borsh length
-/// prefix exceeds the SBF heap makes the program panic (`ProgramFailedToComplete`, "SBF program
-/// panicked", ~1,300 CU) instead of failing with a named error: Borsh 1.x pre-allocates
-/// `min(len, 1 MiB)` bytes for a `Vec<u8>`/`String` before reading it, and the default heap is
-/// 32 KiB. Affects `register_operator` and `register_service` (`metadata_uri`) and
-/// `update_operator` (`args.metadata_uri`). Nothing is written (the transaction fails), so it is
-/// a robustness defect, not a loss of funds. Ignored until fixed: `cargo test -p restaking-fuzz
-/// --test attacks -- --ignored` shows it.
+/// FINDING (fuzzer, seed 2026, sequence 2956, step 39), fixed: a `String` argument whose Borsh
+/// length prefix exceeded the SBF heap made the program panic (`ProgramFailedToComplete`, ~1,300
+/// CU) instead of failing with a named error: Borsh 1.x pre-allocates `min(len, 1 MiB)` bytes for
+/// a string before reading it, and the heap is 32 KiB. `register_operator` and
+/// `register_service` (`metadata_uri`) and `update_operator` (`args.metadata_uri`) now read their
+/// strings as `ArgString` (programs/restaking/src/arg_string.rs), which refuses a length no
+/// transaction can carry before allocating: `InstructionDidNotDeserialize`, nothing written.
 #[test]
-#[ignore = "finding: oversized string argument panics instead of a named error"]
 fn finding_oversized_string_argument_panics() {
     let mut t = T::new();
     let spare = t.w.spare[2];
-    let mut ix = client::register_operator(spare, 0, "");
-    // discriminator (8) + commission_bps (2) + the uri's u32 length: claim 40,000 bytes
-    ix.data.truncate(10);
-    ix.data.extend_from_slice(&40_000u32.to_le_bytes());
-    t.refused(
-        "register_operator with a 40,000-byte uri length and no bytes",
-        ix,
-        &["InstructionDidNotDeserialize"],
-    );
+    let operator = t.w.operators[0];
+    let claim = |mut ix: Instruction, keep: usize, len: u32| {
+        ix.data.truncate(keep);
+        ix.data.extend_from_slice(&len.to_le_bytes());
+        ix
+    };
+    for len in [40_000, 1_233, u32::MAX] {
+        // discriminator (8) + commission_bps (2), then the uri's u32 length and no bytes
+        t.refused(
+            &format!("register_operator with a {len}-byte uri length"),
+            claim(client::register_operator(spare, 0, ""), 10, len),
+            &["InstructionDidNotDeserialize"],
+        );
+        // discriminator (8) + slasher (32) + destination (32), then the length
+        t.refused(
+            &format!("register_service with a {len}-byte uri length"),
+            claim(client::register_service(spare, spare, spare, ""), 72, len),
+            &["InstructionDidNotDeserialize"],
+        );
+        // discriminator (8) + commission None (1) + uri Some (1), then the length
+        let mut ix = client::update_operator(operator, Default::default());
+        ix.data.truncate(8);
+        ix.data.extend_from_slice(&[0, 1]);
+        t.refused(
+            &format!("update_operator with a {len}-byte uri length"),
+            claim(ix, 10, len),
+            &["InstructionDidNotDeserialize"],
+        );
+    }
 }

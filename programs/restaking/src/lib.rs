@@ -3,6 +3,7 @@
 //! `instructions/`.
 #![allow(unexpected_cfgs)]
 
+pub mod arg_string;
 pub mod constants;
 pub mod error;
 pub mod events;
@@ -15,6 +16,11 @@ pub mod state;
 pub mod token;
 
 use anchor_lang::prelude::*;
+// String arguments are read with their length checked before any allocation; on the wire and
+// in the IDL they are plain strings (see `arg_string`). Anchor's IDL builder emits code at this
+// level that needs the standard `String`, and reads argument types from the source alone.
+#[cfg(not(feature = "idl-build"))]
+use arg_string::ArgString as String;
 use instructions::*;
 
 declare_id!("RSTKre5fcg7VzgKZBdQfDnp8o1V8AFHbBb9tJQ7ZFbq");
@@ -185,6 +191,13 @@ pub mod restaking {
     /// Undoes a ticket (back to idle, or back into the bucket) and closes it.
     pub fn cancel_withdrawal(ctx: Context<CancelWithdrawal>) -> Result<()> {
         cancel_withdrawal::handler(ctx)
+    }
+
+    /// Anyone: completes a matured `Undelegate` ticket — its LST back to the position's idle
+    /// holding, its rent to its beneficiary — so no one can hold a queue's day slot by leaving
+    /// tickets uncompleted.
+    pub fn settle_undelegation(ctx: Context<SettleUndelegation>) -> Result<()> {
+        settle_undelegation::handler(ctx)
     }
 
     /// Pays the position's base yield (and, with delegations, its restaking rewards).

@@ -44,6 +44,24 @@ pub fn assets_for_shares(shares: u64, total_shares: u64, total_assets: u64) -> R
     )
 }
 
+/// What `shares` of `total_shares` take out of `total_assets` when they leave, and what they
+/// are paid: `(taken, paid)` = `(ceil, floor)` of their part; all of it when they are all the
+/// shares. The unit their fraction started (`taken - paid`, 0 or 1) is dust owed to nobody: the
+/// holders who stay never gain a fraction of a leaver's unit, so rounding favours the protocol
+/// (SPEC §1) rather than the other holders.
+pub fn assets_leaving(shares: u64, total_shares: u64, total_assets: u64) -> Result<(u64, u64)> {
+    let paid = assets_for_shares(shares, total_shares, total_assets)?;
+    if shares == 0 || shares == total_shares {
+        return Ok((paid, paid));
+    }
+    let taken = to_u64(
+        u128::from(shares)
+            .safe_mul(u128::from(total_assets))?
+            .safe_div_ceil(u128::from(total_shares))?,
+    )?;
+    Ok((taken, paid))
+}
+
 /// `floor(amount × scale / shares)`: the index increment for `amount` spread over `shares`.
 pub fn index_increment(amount: u64, total_shares: u64, scale: u128) -> Result<u128> {
     u128::from(amount)
@@ -67,6 +85,19 @@ pub fn accrued(shares: u64, delta: u128, scale: u128) -> Result<u64> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_leaver_takes_its_fraction_s_unit_out_as_dust() {
+        // 30 of 360 shares of 327,272,727,273: 27,272,727,272.75
+        assert_eq!(
+            assets_leaving(30, 360, 327_272_727_273).unwrap(),
+            (27_272_727_273, 27_272_727_272)
+        );
+        assert_eq!(assets_leaving(30, 360, 360).unwrap(), (30, 30), "exact");
+        assert_eq!(assets_leaving(360, 360, 7).unwrap(), (7, 7), "all of it");
+        assert_eq!(assets_leaving(0, 360, 7).unwrap(), (0, 0));
+        assert_eq!(assets_leaving(1, 3, 1).unwrap(), (1, 0), "a dust share");
+    }
 
     #[test]
     fn empty_bucket_mints_one_to_one() {

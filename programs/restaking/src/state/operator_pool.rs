@@ -2,7 +2,7 @@
 use crate::constants::{MAX_REWARD_MINTS, PENDING_SLASH_SLOTS};
 use crate::error::RestakingError;
 use crate::math::{
-    assets_for_shares, bps_cut, index_increment, shares_for_lst, strippable_yield,
+    assets_for_shares, assets_leaving, bps_cut, index_increment, shares_for_lst, strippable_yield,
     value_of_lst_floor, SafeMath, BASE_ACC_SCALE,
 };
 use anchor_lang::prelude::*;
@@ -166,18 +166,22 @@ impl OperatorPool {
         })
     }
 
-    /// Takes `shares` out of the active shares with their LST and principal (rounded down).
-    pub fn remove_active(&mut self, shares: u64) -> Result<Moved> {
-        let lst = assets_for_shares(shares, self.total_shares, self.total_lst)?;
+    /// Takes `shares` out of the active shares with their LST and principal (rounded down);
+    /// returns what moved and the LST dust their fraction of a unit left (0 or 1, see
+    /// [`assets_leaving`]), which the bucket no longer holds for anyone: the caller drops it
+    /// from the pool totals.
+    pub fn remove_active(&mut self, shares: u64) -> Result<(Moved, u64)> {
+        let (taken, lst) = assets_leaving(shares, self.total_shares, self.total_lst)?;
         let principal = assets_for_shares(shares, self.total_shares, self.total_principal)?;
         self.total_shares = self.total_shares.safe_sub(shares)?;
-        self.total_lst = self.total_lst.safe_sub(lst)?;
+        self.total_lst = self.total_lst.safe_sub(taken)?;
         self.total_principal = self.total_principal.safe_sub(principal)?;
-        Ok(Moved {
+        let moved = Moved {
             shares,
             lst,
             principal,
-        })
+        };
+        Ok((moved, taken.safe_sub(lst)?))
     }
 
     /// Cuts the active LST and principal by `bps` (each cut rounded down, so holders keep the

@@ -290,13 +290,15 @@ impl Pool {
             shares,
             whole,
         } = exit;
-        let out = bucket.remove_active(shares)?;
-        self.total_bucket_lst = self.total_bucket_lst.safe_sub(out.lst)?;
+        let emptied = bucket.total_lst == 0;
+        let (out, dust) = bucket.remove_active(shares)?;
+        // the dust of the leaver's fraction stays in the vault as surplus, owed to nobody
+        self.total_bucket_lst = self.total_bucket_lst.safe_sub(out.lst)?.safe_sub(dust)?;
         if out.lst == 0 {
             // Shares worth nothing (a slash emptied the bucket, or a dust delegation) still
             // leave as a whole, so the delegation can close: their ticket queues nothing and
             // what principal they carried goes with them. A part too small to redeem is refused.
-            require!(whole || bucket.total_lst == 0, RestakingError::ZeroShares);
+            require!(whole || emptied, RestakingError::ZeroShares);
             self.total_principal = self.total_principal.safe_sub(out.principal)?;
             return Ok((out, 0));
         }
@@ -328,11 +330,13 @@ impl Pool {
         cohort: u32,
         queue_shares: u64,
     ) -> Result<Moved> {
-        let back = queue.dequeue(cohort, queue_shares)?;
+        let (back, dust) = queue.dequeue(cohort, queue_shares)?;
+        // the dust of the ticket's fraction stays in the vault as surplus, owed to nobody
+        let taken = back.lst.safe_add(dust)?;
         bucket.queued_shares = bucket.queued_shares.safe_sub(back.shares)?;
-        bucket.queued_lst = bucket.queued_lst.safe_sub(back.lst)?;
+        bucket.queued_lst = bucket.queued_lst.safe_sub(taken)?;
         bucket.queued_principal = bucket.queued_principal.safe_sub(back.principal)?;
-        self.total_queued_lst = self.total_queued_lst.safe_sub(back.lst)?;
+        self.total_queued_lst = self.total_queued_lst.safe_sub(taken)?;
         Ok(back)
     }
 

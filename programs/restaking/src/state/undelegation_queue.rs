@@ -1,7 +1,7 @@
 //! `UndelegationQueue`: a bucket's `Undelegate` tickets, grouped into cohorts by unlock day.
 use crate::constants::QUEUE_COHORTS;
 use crate::error::RestakingError;
-use crate::math::{assets_for_shares, bps_cut, shares_for_lst, SafeMath};
+use crate::math::{assets_for_shares, assets_leaving, bps_cut, shares_for_lst, SafeMath};
 use crate::state::Moved;
 use anchor_lang::prelude::*;
 
@@ -117,26 +117,30 @@ impl UndelegationQueue {
     }
 
     /// Releases `shares` of cohort `key`: their LST and principal, cut by the slashes that
-    /// reached the cohort since they entered.
-    pub fn dequeue(&mut self, key: u32, shares: u64) -> Result<Moved> {
+    /// reached the cohort since they entered (rounded down); also returns the LST dust their
+    /// fraction of a unit left (0 or 1, see [`assets_leaving`]), which the cohort no longer
+    /// holds for anyone: the caller drops it from the totals.
+    pub fn dequeue(&mut self, key: u32, shares: u64) -> Result<(Moved, u64)> {
+        let none = Moved {
+            shares: 0,
+            lst: 0,
+            principal: 0,
+        };
         if shares == 0 {
-            return Ok(Moved {
-                shares: 0,
-                lst: 0,
-                principal: 0,
-            });
+            return Ok((none, 0));
         }
         let c = self.cohort_mut(key)?;
-        let lst = assets_for_shares(shares, c.shares, c.lst)?;
+        let (taken, lst) = assets_leaving(shares, c.shares, c.lst)?;
         let principal = assets_for_shares(shares, c.shares, c.principal)?;
         c.shares = c.shares.safe_sub(shares)?;
-        c.lst = c.lst.safe_sub(lst)?;
+        c.lst = c.lst.safe_sub(taken)?;
         c.principal = c.principal.safe_sub(principal)?;
-        Ok(Moved {
+        let moved = Moved {
             shares,
             lst,
             principal,
-        })
+        };
+        Ok((moved, taken.safe_sub(lst)?))
     }
 
     /// LST that `shares` of cohort `key` are worth now (a view; 0 for an unknown cohort).
@@ -217,8 +221,25 @@ mod tests {
                 principal: 10
             }
         );
-        assert_eq!(q.dequeue(10, a).unwrap().lst, 50);
-        assert_eq!(q.dequeue(11, b).unwrap().lst, 90);
+        assert_eq!(q.dequeue(10, a).unwrap().0.lst, 50);
+        assert_eq!(q.dequeue(11, b).unwrap().0.lst, 90);
+    }
+
+    #[test]
+    fn a_ticket_s_fraction_leaves_as_dust_not_to_the_cohort() {
+        let mut q = queue();
+        let (a, _) = q.enqueue(5, 10, 10).unwrap();
+        let (b, _) = q.enqueue(5, 10, 10).unwrap();
+        q.slash_from(5, 500).unwrap(); // 20 → 19 (cut 1): each ticket is worth 9.5
+        let (first, dust) = q.dequeue(5, a).unwrap();
+        assert_eq!((first.lst, dust), (9, 1));
+        let (last, dust) = q.dequeue(5, b).unwrap();
+        assert_eq!(
+            (last.lst, dust),
+            (9, 0),
+            "the last ticket gains nothing of the first's"
+        );
+        assert_eq!(q.cohort(5).unwrap().lst, 0);
     }
 
     #[test]
@@ -231,7 +252,7 @@ mod tests {
             RestakingError::CohortSlotBusy.into()
         );
         q.slash_from(5, 3_333).unwrap(); // 10 → 7 (cut 3)
-        let back = q.dequeue(5, s).unwrap();
+        let (back, _) = q.dequeue(5, s).unwrap();
         assert_eq!(back.lst, 7);
         let (_, dropped) = q.enqueue(later, 1, 1).unwrap();
         assert_eq!(dropped, Dust::default());

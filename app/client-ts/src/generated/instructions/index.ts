@@ -36,6 +36,7 @@ export * from "./requestSlash";
 export * from "./requestWithdrawal";
 export * from "./setLien";
 export * from "./setPause";
+export * from "./settleUndelegation";
 export * from "./transferAdmin";
 export * from "./undelegate";
 export * from "./unlinkService";

@@ -47,6 +47,7 @@ import {
   parseRequestWithdrawalInstruction,
   parseSetLienInstruction,
   parseSetPauseInstruction,
+  parseSettleUndelegationInstruction,
   parseTransferAdminInstruction,
   parseUndelegateInstruction,
   parseUnlinkServiceInstruction,
@@ -84,6 +85,7 @@ import {
   type ParsedRequestWithdrawalInstruction,
   type ParsedSetLienInstruction,
   type ParsedSetPauseInstruction,
+  type ParsedSettleUndelegationInstruction,
   type ParsedTransferAdminInstruction,
   type ParsedUndelegateInstruction,
   type ParsedUnlinkServiceInstruction,
@@ -283,6 +285,7 @@ export enum RestakingInstruction {
   RequestWithdrawal,
   SetLien,
   SetPause,
+  SettleUndelegation,
   TransferAdmin,
   Undelegate,
   UnlinkService,
@@ -630,6 +633,17 @@ export function identifyRestakingInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([48, 17, 131, 18, 184, 216, 144, 155]),
+      ),
+      0,
+    )
+  ) {
+    return RestakingInstruction.SettleUndelegation;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([42, 242, 66, 106, 228, 10, 111, 156]),
       ),
       0,
@@ -801,6 +815,9 @@ export type ParsedRestakingInstruction<
   | ({
       instructionType: RestakingInstruction.SetPause;
     } & ParsedSetPauseInstruction<TProgram>)
+  | ({
+      instructionType: RestakingInstruction.SettleUndelegation;
+    } & ParsedSettleUndelegationInstruction<TProgram>)
   | ({
       instructionType: RestakingInstruction.TransferAdmin;
     } & ParsedTransferAdminInstruction<TProgram>)
@@ -1036,6 +1053,13 @@ export function parseRestakingInstruction<TProgram extends string>(
       return {
         instructionType: RestakingInstruction.SetPause,
         ...parseSetPauseInstruction(instruction),
+      };
+    }
+    case RestakingInstruction.SettleUndelegation: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: RestakingInstruction.SettleUndelegation,
+        ...parseSettleUndelegationInstruction(instruction),
       };
     }
     case RestakingInstruction.TransferAdmin: {

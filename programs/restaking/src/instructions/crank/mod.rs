@@ -5,7 +5,9 @@
 pub mod claim_protocol_fees;
 pub mod fund_rewards;
 pub mod harvest;
+pub mod settle_undelegation;
 
 pub use claim_protocol_fees::*;
 pub use fund_rewards::*;
 pub use harvest::*;
+pub use settle_undelegation::*;

@@ -5,6 +5,9 @@ use crate::events::OperatorRegisteredEvent;
 use crate::pda::init_account;
 use crate::state::{Config, Operator};
 use anchor_lang::prelude::*;
+// a plain string on the wire, its length checked before allocation (see `arg_string`)
+#[cfg(not(feature = "idl-build"))]
+use crate::arg_string::ArgString as String;
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -43,7 +46,7 @@ pub fn handler(
         pending_commission_bps: commission_bps,
         commission_effective_ts: 0,
         active: true,
-        metadata_uri,
+        metadata_uri: metadata_uri.into(),
         operator_pool_count: 0,
         bump: ctx.bumps.operator,
         version: ACCOUNT_VERSION,

@@ -4,6 +4,9 @@ use crate::error::RestakingError;
 use crate::events::OperatorUpdatedEvent;
 use crate::state::{Config, Operator};
 use anchor_lang::prelude::*;
+// a plain string on the wire, its length checked before allocation (see `arg_string`)
+#[cfg(not(feature = "idl-build"))]
+use crate::arg_string::ArgString as String;
 
 /// Each `Some` field replaces the current setting.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, Default)]
@@ -38,7 +41,7 @@ pub fn handler(ctx: Context<UpdateOperator>, args: UpdateOperatorArgs) -> Result
     }
     if let Some(uri) = args.metadata_uri {
         Operator::validate_uri(&uri)?;
-        operator.metadata_uri = uri;
+        operator.metadata_uri = uri.into();
     }
     if let Some(active) = args.active {
         operator.active = active;

@@ -5,6 +5,9 @@ use crate::events::ServiceRegisteredEvent;
 use crate::pda::init_account;
 use crate::state::{Operator, Service};
 use anchor_lang::prelude::*;
+// a plain string on the wire, its length checked before allocation (see `arg_string`)
+#[cfg(not(feature = "idl-build"))]
+use crate::arg_string::ArgString as String;
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -42,7 +45,7 @@ pub fn handler(
         authority: ctx.accounts.authority.key(),
         slasher,
         destination,
-        metadata_uri,
+        metadata_uri: metadata_uri.into(),
         bump: ctx.bumps.service,
         version: ACCOUNT_VERSION,
         reserved: [0; 32],

@@ -129,7 +129,8 @@ pub fn handler(ctx: Context<CancelWithdrawal>) -> Result<()> {
                 clock.unix_timestamp,
             )?;
             settle_all(delegation, bucket, &indexes)?;
-            let mut queue = load_queue(&accounts.queue, &ticket.operator_pool)?;
+            let queue = accounts.queue.as_ref().ok_or(RestakingError::WrongQueue)?;
+            let mut queue = load_queue(queue, &ticket.operator_pool)?;
             let back = pool.take_from_queue(bucket, &mut queue, ticket.cohort, ticket.shares)?;
             let moved = pool.queue_to_bucket(bucket, back, rate)?;
             delegation.shares = delegation.shares.safe_add(moved.shares)?;

@@ -100,18 +100,10 @@ pub fn handler(ctx: Context<CompleteWithdrawal>) -> Result<()> {
                 &mut accounts.operator_pool,
                 &mut accounts.delegation,
             )?;
-            require!(
-                bucket.ticket_may_leave(ticket.cohort, now),
-                RestakingError::SlashPending
-            );
-            let mut queue = load_queue(&accounts.queue, &ticket.operator_pool)?;
-            let back = pool.take_from_queue(bucket, &mut queue, ticket.cohort, ticket.shares)?;
-            pool.queue_to_idle(position, back)?;
-            delegation.open_undelegations = delegation
-                .open_undelegations
-                .checked_sub(1)
-                .ok_or(RestakingError::MathOverflow)?;
-            (back.lst, position.key())
+            let queue = accounts.queue.as_ref().ok_or(RestakingError::WrongQueue)?;
+            let lst =
+                settle_undelegate_ticket(pool, position, ticket, bucket, delegation, queue, now)?;
+            (lst, position.key())
         }
     };
 
@@ -127,15 +119,39 @@ pub fn handler(ctx: Context<CompleteWithdrawal>) -> Result<()> {
     Ok(())
 }
 
+/// Returns a matured `Undelegate` ticket's LST — cut by any slash since it was opened — from its
+/// bucket's queue to the position's idle holding; returns that LST. The ticket waits while a
+/// live slash request will cut its cohort (`SlashPending`). The caller checks maturity, closes
+/// the ticket and counts it out of the position.
+pub fn settle_undelegate_ticket(
+    pool: &mut Pool,
+    position: &mut Position,
+    ticket: &WithdrawalTicket,
+    bucket: &mut OperatorPool,
+    delegation: &mut Delegation,
+    queue: &AccountLoader<UndelegationQueue>,
+    now: i64,
+) -> Result<u64> {
+    require!(
+        bucket.ticket_may_leave(ticket.cohort, now),
+        RestakingError::SlashPending
+    );
+    let mut queue = load_queue(queue, &ticket.operator_pool)?;
+    let back = pool.take_from_queue(bucket, &mut queue, ticket.cohort, ticket.shares)?;
+    pool.queue_to_idle(position, back)?;
+    delegation.open_undelegations = delegation
+        .open_undelegations
+        .checked_sub(1)
+        .ok_or(RestakingError::MathOverflow)?;
+    Ok(back.lst)
+}
+
 /// The bucket's queue, loaded for writing and checked against the bucket.
 pub fn load_queue<'a>(
-    queue: &'a Option<AccountLoader<UndelegationQueue>>,
+    queue: &'a AccountLoader<UndelegationQueue>,
     bucket: &Pubkey,
 ) -> Result<core::cell::RefMut<'a, UndelegationQueue>> {
-    let queue = queue
-        .as_ref()
-        .ok_or(RestakingError::WrongQueue)?
-        .load_mut()?;
+    let queue = queue.load_mut()?;
     require_keys_eq!(queue.operator_pool, *bucket, RestakingError::WrongQueue);
     Ok(queue)
 }
