@@ -293,10 +293,11 @@ impl World {
             .complete_undelegation(&pool, &self.bob, &self.x, bob_out)
             .await
             .unwrap();
-        // 60 of 360 shares of the bucket's 327.272727273, rounded down; Bob, the last holder,
-        // takes the rest: both exactly their principal at 1.10, so nothing more to strip
+        // 60 of 360 shares of the bucket's 327.272727273 (54.5454545455), rounded down, the
+        // unit her fraction started left in the vault as dust owed to nobody; Bob, the last
+        // holder, takes the rest: nothing more to strip at 1.10
         let alice_back = 54_545_454_545;
-        let bob_back = BUCKET_LST - alice_back;
+        let bob_back = BUCKET_LST - alice_back - 1;
         assert_eq!(
             self.env.position(&pool, &self.alice).await.idle_lst,
             alice_back
@@ -322,14 +323,15 @@ impl World {
             .await
             .unwrap();
 
-        // 100 LST − 1 base unit for Alice (her rounding), 300 for Bob
+        // 100 LST − 1 base unit for Alice (her rounding), 300 − 1 for Bob (his share of the
+        // dust Alice's exit left: holders who stay never gain a leaver's fraction)
         assert_eq!(
             self.env.token_balance(&self.alice.lst_account).await,
             100 * ONE - 1
         );
         assert_eq!(
             self.env.token_balance(&self.bob.lst_account).await,
-            300 * ONE
+            300 * ONE - 1
         );
         for user in [&self.alice, &self.bob] {
             let p = self.env.position(&pool, user).await;
@@ -408,7 +410,8 @@ async fn audit_donation_to_pool_vault() {
     );
 
     w.settle_and_leave().await;
-    assert_eq!(w.vault_surplus().await, DONATED_LST);
+    // the donation, and the unit of dust Alice's exit left
+    assert_eq!(w.vault_surplus().await, DONATED_LST + 1);
     assert_eq!(
         w.env.lamports(&w.pool.keys.vault).await,
         vault_lamports + DONATED_LAMPORTS
@@ -548,7 +551,8 @@ async fn audit_donation_to_ticket_address() {
         w.env.lamports(&w.bob.key()).await,
         bob_lamports + bob_donated
     );
-    assert_eq!(w.vault_surplus().await, 0);
+    // the unit of dust Alice's exit left
+    assert_eq!(w.vault_surplus().await, 1);
 }
 
 // ---- rounding drift ------------------------------------------------------------------------
@@ -1289,14 +1293,13 @@ async fn audit_pause_during_matured_withdrawals() {
         10 * ONE + claimed
     );
     assert_eq!(w.env.token_balance(&w.alice_rewards).await, ALICE_REWARDS);
-    // Alice's claim harvested the bucket again: the 0.75 unit her rounded-down undelegation
-    // left in it put its LST 1 unit above its principal, stripped into the index; Bob's 300 of
-    // 330 shares of that unit lift his 27.2727272725 to the next base unit
+    // Alice's rounded-down undelegation took the unit her fraction started out of the bucket
+    // as dust: nothing of hers is left for Bob's claim to strip, so he gets his own yield
     let ix = w.claim_ix(&w.bob, w.bob_rewards);
     w.env.ok(&[ix], &[&bob]).await;
     assert_eq!(
         w.env.token_balance(&w.bob.lst_account).await,
-        BOB_BUCKET_YIELD + 1
+        BOB_BUCKET_YIELD
     );
     assert_eq!(w.env.token_balance(&w.bob_rewards).await, BOB_REWARDS);
     let x = w.x.kp.insecure_clone();
@@ -1381,8 +1384,9 @@ async fn audit_pause_during_matured_withdrawals() {
     assert_eq!(w.env.token_balance(&w.alice_rewards).await, ALICE_REWARDS);
     let p = w.env.position(&pool, &w.alice).await;
     assert_eq!((p.idle_lst, p.unclaimed_yield, p.open_tickets), (0, 0, 0));
-    // the vault holds exactly the books: Bob's 272.727272728 LST and 1 unit of index remainder
-    assert_eq!(w.vault_surplus().await, 0);
+    // the vault holds the books (Bob's 272.727272727 LST and 1 unit of index remainder) and
+    // the 2 units of dust Alice's two undelegations left
+    assert_eq!(w.vault_surplus().await, 2);
 
     // only the admin lifts the pause; deposits then work again
     let admin = w.env.admin.insecure_clone();
@@ -2146,8 +2150,8 @@ async fn frozen(env: &mut Env, key: &Pubkey) -> bool {
 /// requests and their cancellation, an undelegation cancelled back into the bucket, a new
 /// delegation, harvests, a funding and the operator's commission, a slash request and its veto.
 /// Once thawed, everything waiting completes and everyone leaves with exactly their LST (Alice
-/// 100, Bob 300 − 1 of rounding, Carol 50) and rewards (240, 750, the operator 110 tokens); the
-/// vault keeps exactly the books' 1 base unit.
+/// 100 − 2 and Bob 300 − 1 of rounding, Carol 50) and rewards (240, 750, the operator 110
+/// tokens); the vault keeps exactly the books' 1 base unit and the 2 units of exit dust.
 #[tokio::test]
 async fn audit_frozen_pool_vault() {
     let mut env = Env::new().await;
@@ -2273,10 +2277,15 @@ async fn audit_frozen_pool_vault() {
         &[&alice.kp],
     )
     .await;
+    // (Bob's exit left 54.545454545 for her 60 shares, its dust unit gone)
     let t = env.undelegate(&pool, &alice, &x, 20 * ONE).await.unwrap();
-    assert_eq!(env.state::<WithdrawalTicket>(&t).await.lst, 18_181_818_182);
+    assert_eq!(env.state::<WithdrawalTicket>(&t).await.lst, 18_181_818_181);
     env.cancel_undelegation(&pool, &alice, &x, t).await.unwrap();
-    assert_eq!(env.delegation(&pool, &alice, &x).await.shares, 60 * ONE);
+    // re-entering at the bucket's ratio after the dust of her exit: a share's fraction less
+    assert_eq!(
+        env.delegation(&pool, &alice, &x).await.shares,
+        60 * ONE - 1
+    );
     env.delegate(&pool, &alice, &x, ONE).await.unwrap();
     let alice_shares = 61_099_999_999;
     assert_eq!(env.delegation(&pool, &alice, &x).await.shares, alice_shares);
@@ -2333,14 +2342,14 @@ async fn audit_frozen_pool_vault() {
         .request_withdrawal(&pool, &carol, 50 * ONE)
         .await
         .unwrap();
-    // Alice, the bucket's last holder, takes all of its 55.545454546 LST
+    // Alice, the bucket's last holder, takes all of its 55.545454544 LST
     let alice_out = env
         .undelegate(&pool, &alice, &x, alice_shares)
         .await
         .unwrap();
     assert_eq!(
         env.state::<WithdrawalTicket>(&alice_out).await.lst,
-        55_545_454_546
+        55_545_454_544
     );
     env.advance_time(WITHDRAWAL_DELAY).await;
     env.set_rate(&pool, 11 * ONE, 10 * ONE).await;
@@ -2357,14 +2366,14 @@ async fn audit_frozen_pool_vault() {
         .await
         .unwrap();
     let idle = env.position(&pool, &alice).await.idle_lst;
-    assert_eq!(idle, 81_818_181_819);
+    assert_eq!(idle, 81_818_181_817);
     let last = env.request_withdrawal(&pool, &alice, idle).await.unwrap();
     env.advance_time(WITHDRAWAL_DELAY).await;
     env.set_rate(&pool, 11 * ONE, 10 * ONE).await;
     env.complete_withdrawal(&pool, &alice, last).await.unwrap();
 
     for (account, expected) in [
-        (alice.lst_account, 100 * ONE),
+        (alice.lst_account, 100 * ONE - 2),
         (bob.lst_account, 300 * ONE - 1),
         (carol.lst_account, 50 * ONE),
         (alice_rewards, 240 * TOKEN),
@@ -2374,10 +2383,11 @@ async fn audit_frozen_pool_vault() {
     ] {
         assert_eq!(env.token_balance(&account).await, expected);
     }
-    // the vault keeps the books' 1 base unit of index remainder, nothing more, nothing less
+    // the vault keeps the books' 1 base unit of index remainder and the 2 units of dust of
+    // Bob's and Alice's exits, owed to nobody
     let p = env.pool(&pool).await;
     assert_eq!(p.obligations().unwrap(), 1);
-    assert_eq!(env.token_balance(&pool.keys.vault).await, 1);
+    assert_eq!(env.token_balance(&pool.keys.vault).await, 3);
     let index = env.reward_index(&stream).await;
     assert_eq!(
         env.token_balance(&stream.reward_vault).await,
