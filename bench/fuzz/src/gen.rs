@@ -54,6 +54,7 @@ pub enum Kind {
     RequestWithdrawal,
     CompleteWithdrawal,
     CancelWithdrawal,
+    SettleUndelegation,
     Claim,
     FundRewards,
     ClaimProtocolFees,
@@ -100,6 +101,7 @@ impl Kind {
             Kind::RequestWithdrawal => "request_withdrawal",
             Kind::CompleteWithdrawal => "complete_withdrawal",
             Kind::CancelWithdrawal => "cancel_withdrawal",
+            Kind::SettleUndelegation => "settle_undelegation",
             Kind::Claim => "claim",
             Kind::FundRewards => "fund_rewards",
             Kind::ClaimProtocolFees => "claim_protocol_fees",
@@ -686,7 +688,48 @@ impl Gen<'_> {
         };
         let (ticket, t) = self.ticket(&s, p);
         let warp = self.r.chance(2, 3);
+        let settle = t.as_ref().is_some_and(|t| t.kind == TicketKind::Undelegate);
+        if let Some(u) = t.as_ref().filter(|_| settle && self.r.chance(1, 4)) {
+            return self.build_settle(s, p, ticket, u, warp);
+        }
         self.build_complete(s, p, ticket, t, warp)
+    }
+
+    /// `settle_undelegation` of `s`'s `Undelegate` ticket by anyone (half the time the
+    /// attacker), its rent to the ticket's beneficiary (now and then to the cranker, which must
+    /// fail), moving the clock to its maturity first when `warp`.
+    fn build_settle(
+        &mut self,
+        s: Pubkey,
+        p: usize,
+        ticket: Pubkey,
+        t: &WithdrawalTicket,
+        warp: bool,
+    ) -> Case {
+        let keys = self.keys(p);
+        let cranker = if self.r.chance(1, 2) {
+            self.w.attacker
+        } else {
+            self.position().0
+        };
+        let beneficiary = match self.lien_of(&s, p) {
+            Some(h) if t.enforcement => h,
+            _ => s,
+        };
+        let beneficiary = if self.r.chance(1, 10) {
+            cranker
+        } else {
+            beneficiary
+        };
+        let ix = client::settle_undelegation(cranker, s, beneficiary, &keys, ticket, t.operator_pool);
+        let d = self.d(format_args!(
+            "settle_undelegation {s} pool{p} ticket {ticket} by {cranker}, rent to {beneficiary}"
+        ));
+        let mut c = self.staker_case(Kind::SettleUndelegation, ix, d, &s, p);
+        if warp && t.unlock_ts > self.w.now() {
+            c.warp_to = Some(t.unlock_ts + self.r.below(3) as i64 * 86_400);
+        }
+        c
     }
 
     /// `complete_withdrawal` by the ticket's beneficiary (mostly), moving the clock to its
