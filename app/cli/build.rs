@@ -5,10 +5,12 @@
 use std::fmt::Write as _;
 
 fn main() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../programs/restaking/src/error.rs"
-    );
+    // The manifest directory of this run (not the one this script was compiled in: a shared
+    // target directory may hold a build script compiled in another checkout).
+    let dir =
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|e| panic!("CARGO_MANIFEST_DIR: {e}"));
+    let path = format!("{dir}/../../programs/restaking/src/error.rs");
+    let path = path.as_str();
     println!("cargo:rerun-if-changed={path}");
     println!("cargo:rerun-if-changed=build.rs");
     let source = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {path}: {e}"));

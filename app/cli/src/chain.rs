@@ -33,6 +33,8 @@ pub struct Sent {
     pub signature: Signature,
     /// Compute units the transaction consumed, from its meta (`None` if the node has none).
     pub compute_units: Option<u64>,
+    /// The transaction's log messages, from its meta (empty if the node has none).
+    pub logs: Vec<String>,
 }
 
 impl Sent {
@@ -41,6 +43,19 @@ impl Sent {
             "signature": self.signature.to_string(),
             "computeUnits": self.compute_units,
         })
+    }
+    /// Compute units of each invocation of `program` (`Program <id> consumed N of M compute
+    /// units` in the logs), in order.
+    pub fn program_cu(&self, program: &Pubkey) -> Vec<u64> {
+        let prefix = format!("Program {program} consumed ");
+        self.logs
+            .iter()
+            .filter_map(|l| {
+                l.strip_prefix(&prefix)
+                    .and_then(|rest| rest.split_whitespace().next())
+                    .and_then(|n| n.parse().ok())
+            })
+            .collect()
     }
     /// `12,345 CU` or `? CU`.
     pub fn cu(&self) -> String {
@@ -265,28 +280,38 @@ impl Chain {
             .rpc
             .send_and_confirm_transaction(&tx)
             .map_err(|e| self.rpc_error(e, "sending the transaction"))?;
-        let compute_units = self.compute_units(&signature);
+        let (compute_units, logs) = self.meta(&signature);
         Ok(Sent {
             signature,
             compute_units,
+            logs,
         })
     }
 
-    /// Compute units of a confirmed transaction, from its meta.
-    fn compute_units(&self, signature: &Signature) -> Option<u64> {
+    /// Compute units and log messages of a confirmed transaction, from its meta.
+    fn meta(&self, signature: &Signature) -> (Option<u64>, Vec<String>) {
         let config = RpcTransactionConfig {
             encoding: Some(UiTransactionEncoding::Base64),
             commitment: Some(CommitmentConfig::confirmed()),
             max_supported_transaction_version: Some(0),
         };
-        let tx = self
+        let Some(meta) = self
             .rpc
             .get_transaction_with_config(signature, config)
-            .ok()?;
-        match tx.transaction.meta?.compute_units_consumed {
+            .ok()
+            .and_then(|tx| tx.transaction.meta)
+        else {
+            return (None, vec![]);
+        };
+        let cu = match meta.compute_units_consumed {
             OptionSerializer::Some(cu) => Some(cu),
             _ => None,
-        }
+        };
+        let logs = match meta.log_messages {
+            OptionSerializer::Some(logs) => logs,
+            _ => vec![],
+        };
+        (cu, logs)
     }
 
     /// Simulates `ixs` with `payer` as fee payer (no signatures checked, nothing committed)

@@ -1,11 +1,18 @@
 //! The lifecycle demo, on a real validator: Surfpool embedded in this process (offline, a free
 //! port on 127.0.0.1) with `target/deploy/restaking.so`, set up by the localnet's own code and
 //! driven by the cluster commands' operations over JSON-RPC. Config, a pool on an
-//! SPL-stake-pool-priced LST, two operators with reward streams, two stakers (one split across
-//! both operators), the LST's rate rising, a service funding rewards, dual-yield claims, a
-//! slash (request, veto window, execution), an undelegation and a withdrawal after the delay
-//! (time travel), the operator's commission, and the books checked to the last base unit.
-//! Each step's compute units come from its transaction's meta. Any surprise exits non-zero.
+//! SPL-stake-pool LST, two operators with reward streams, two stakers (one split across both
+//! operators), the LST's rate rising, a service funding rewards, dual-yield claims, a slash
+//! (request, veto window, execution), an undelegation and a withdrawal after the delay (time
+//! travel), the operator's commission, and the books checked to the last base unit.
+//!
+//! With `target/deploy/spl_stake_pool.so` (built by `scripts/build-sbf.sh`) the LST is a real
+//! stake pool of the SPL stake-pool program: the stakers stake SOL into it (`DepositSol`), an
+//! epoch's rewards land in its reserve and the pool's own update instructions raise its rate,
+//! and Alice's claim is checked against the yield the pool's account implies. Without it, the
+//! LST is priced by a byte-exact stake-pool account copy that the demo rewrites; the report
+//! says which. Each step's compute units come from its transaction's meta. Any surprise exits
+//! non-zero.
 use crate::amount::{format_amount, format_rate, parse_rate};
 use crate::chain::{failure_code, group, Chain, Sent};
 use crate::localnet::{self, ValidatorOptions, WorldOptions, ONE, VETO_SECS, WITHDRAWAL_DELAY};
@@ -43,6 +50,9 @@ struct Demo {
     reward_mint: Pubkey,
     /// (step, compute units) of every transaction, in order.
     cu: Vec<(String, Option<u64>)>,
+    /// Holders of the LST besides the stakers, the vault and the slash destination: the real
+    /// stake pool's manager (its seed deposit and epoch fees).
+    other_holders: Vec<(String, Pubkey)>,
 }
 
 impl Demo {
@@ -150,18 +160,38 @@ fn ensure_program(so: &Path) -> Result<()> {
     Ok(())
 }
 
-pub fn run() -> Result<()> {
+/// Runs the demo; `stake_pool_copy`: price the LST by byte-exact stake-pool account copies
+/// even when the stake-pool program's binary is there.
+pub fn run(stake_pool_copy: bool) -> Result<()> {
     let so = localnet::program_so();
     ensure_program(&so)?;
     let dir = std::env::temp_dir().join(format!("restaking-demo-{}", std::process::id()));
-    let result = run_in(&so, &dir);
+    let stake_pool = Some(localnet::stake_pool_so()).filter(|p| p.is_file() && !stake_pool_copy);
+    let result = run_in(&so, stake_pool, &dir, stake_pool_copy);
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
 
-fn run_in(so: &Path, dir: &Path) -> Result<()> {
+/// Alice's and Bob's stakes (lamports, and LST at the setup's rate of 1.0).
+const ALICE_STAKE: u64 = 100 * ONE;
+const BOB_STAKE: u64 = 300 * ONE;
+
+fn run_in(
+    so: &Path,
+    stake_pool: Option<std::path::PathBuf>,
+    dir: &Path,
+    copies_asked: bool,
+) -> Result<()> {
     let mut wopts = WorldOptions::new(dir.to_path_buf());
-    wopts.wallets = vec![("alice".into(), 100 * ONE), ("bob".into(), 300 * ONE)];
+    wopts.stake_pool_program = stake_pool;
+    let real = wopts.stake_pool_program.is_some();
+    // With a real stake pool the stakers stake their SOL in the story; else their LST is minted.
+    wopts.wallets = if real {
+        vec![("alice".into(), 0), ("bob".into(), 0)]
+    } else {
+        vec![("alice".into(), ALICE_STAKE), ("bob".into(), BOB_STAKE)]
+    };
+    wopts.wallet_sol = if real { 1_000 * ONE } else { 100 * ONE };
     wopts.service_rewards = 1_000 * TOKEN;
     let mut setup_lines = vec![];
     let mut net = localnet::start(&ValidatorOptions::default(), &wopts, so, &mut |l| {
@@ -172,17 +202,46 @@ fn run_in(so: &Path, dir: &Path) -> Result<()> {
         restaking::ID,
         net.validator.rpc_url
     );
-    let result = lifecycle(&net);
+    match &wopts.stake_pool_program {
+        Some(p) => {
+            println!(
+                "LST rate source: real SPL stake-pool program ({})",
+                relative(p)
+            );
+            for line in setup_lines
+                .iter()
+                .filter(|l| l.starts_with("SPL stake-pool program"))
+            {
+                println!("   {line}");
+            }
+        }
+        None if copies_asked => println!(
+            "LST rate source: byte-exact stake-pool account copies (--stake-pool-copy)"
+        ),
+        None => println!(
+            "LST rate source: byte-exact stake-pool account copies (the stake-pool binary is missing: scripts/build-sbf.sh builds it)"
+        ),
+    }
+    let result = lifecycle(&net, real);
     let stopped = net.validator.stop();
     result?;
     stopped
+}
+
+/// `path` relative to the workspace when it is inside it.
+fn relative(path: &Path) -> String {
+    let root = localnet::workspace_root();
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    path.strip_prefix(&root)
+        .map_or_else(|_| path.display().to_string(), |p| p.display().to_string())
 }
 
 fn keypair(path: &str) -> Result<Keypair> {
     crate::keys::read_keypair(Path::new(path))
 }
 
-fn lifecycle(net: &localnet::Localnet) -> Result<()> {
+fn lifecycle(net: &localnet::Localnet, real: bool) -> Result<()> {
     let a = &net.addresses;
     let chain = Chain::new(&net.validator.rpc_url);
     let pool_entry = a.pool("spl").context("no spl pool")?;
@@ -214,7 +273,20 @@ fn lifecycle(net: &localnet::Localnet) -> Result<()> {
         stakers,
         reward_mint,
         cu: vec![],
+        other_holders: vec![],
     };
+    let stake_pool_accounts = match pool.keys.rate_source {
+        Some(key) if real => Some(
+            crate::stake_pool::load_real(&demo.chain, &key)?
+                .with_context(|| format!("{key} is not a real stake pool"))?
+                .accounts,
+        ),
+        _ => None,
+    };
+    if let Some(a) = &stake_pool_accounts {
+        demo.other_holders
+            .push(("the stake pool's manager".into(), a.manager_fee_account));
+    }
     let (op_x, op_y) = (demo.operator("X")?, demo.operator("Y")?);
 
     println!(
@@ -222,10 +294,18 @@ fn lifecycle(net: &localnet::Localnet) -> Result<()> {
         a.config, a.admin.pubkey
     );
     println!(
-        "2. Pool {} for LST {} priced by SPL stake pool {} (byte-exact account); withdrawal delay {} days",
+        "2. Pool {} for LST {} priced by SPL stake pool {} ({}); withdrawal delay {} days",
         pool.key,
         pool.keys.lst_mint,
-        pool.keys.rate_source.map(|k| k.to_string()).unwrap_or_default(),
+        pool.keys
+            .rate_source
+            .map(|k| k.to_string())
+            .unwrap_or_default(),
+        if real {
+            "the real program's pool: 5 % epoch fee, no validators, its SOL in the reserve"
+        } else {
+            "byte-exact account"
+        },
         WITHDRAWAL_DELAY / localnet::DAY
     );
     println!(
@@ -236,6 +316,33 @@ fn lifecycle(net: &localnet::Localnet) -> Result<()> {
         demo.stakers[0].kp.insecure_clone(),
         demo.stakers[1].kp.insecure_clone(),
     );
+    if let Some(accounts) = &stake_pool_accounts {
+        let admin = keypair(&a.admin.keypair)?;
+        let mut lines = vec![];
+        for (who, kp, lamports) in [("alice", &alice, ALICE_STAKE), ("bob", &bob, BOB_STAKE)] {
+            let (_, received, step) =
+                crate::stake_pool::deposit(&demo.chain, &admin, kp, accounts, lamports)
+                    .with_context(|| format!("{who} DepositSol"))?;
+            if received != lamports {
+                bail!(
+                    "{who} staked {} SOL at 1.0 and received {} LST",
+                    lst(lamports),
+                    lst(received)
+                );
+            }
+            demo.record(&format!("{who} DepositSol"), &step.sent);
+            lines.push(format!(
+                "{who} {} SOL → {} LST (DepositSol {} CU)",
+                group(lamports / ONE),
+                group(received / ONE),
+                step.program_cu().map_or_else(|| "?".into(), group)
+            ));
+        }
+        println!(
+            "\n3b. Alice and Bob stake SOL with the stake pool and receive its LST at 1.0: {}",
+            lines.join("; ")
+        );
+    }
     for (who, kp, amount) in [
         ("alice deposit", &alice, 100 * ONE),
         ("bob deposit", &bob, 300 * ONE),
@@ -264,7 +371,51 @@ fn lifecycle(net: &localnet::Localnet) -> Result<()> {
     println!("\n5. Alice tries to delegate 1 more LST to Y: InsufficientIdle — one LST unit backs one delegation");
 
     // The stake pool earns 5 %, and the service pays 1,000 tokens to X's delegators.
-    localnet::set_rate(&demo.chain, &pool, parse_rate("1.05")?, None)?;
+    let moved = localnet::set_rate(&demo.chain, &pool, parse_rate("1.05")?, None, None)?;
+    let epoch_note = match &moved.epoch {
+        Some(e) => {
+            let u = e
+                .pools
+                .iter()
+                .find(|u| Some(u.stake_pool) == pool.keys.rate_source)
+                .context("the stake pool was not updated")?;
+            if let Some((_, sent)) = &moved.deposit {
+                demo.record("DepositSol (rate tuning)", sent);
+            }
+            if let Some(sent) = &u.rewards_sent {
+                demo.record("epoch rewards → reserve", sent);
+            }
+            let mut steps = vec![];
+            for s in &u.steps {
+                demo.record(s.name, &s.sent);
+                steps.push(format!(
+                    "{} {} CU",
+                    s.name,
+                    s.program_cu().map_or_else(|| "?".into(), group)
+                ));
+            }
+            let tuning = moved.deposit.as_ref().map_or_else(String::new, |(lamports, _)| {
+                format!(
+                    "\n   (a DepositSol of {lamports} lamports before, its LST to the manager, makes the totals' ratio exactly 1.05)"
+                )
+            });
+            format!(
+                "\n   An epoch passes (epoch {} → {}): {} SOL of rewards land in the stake pool's reserve; the pool's own crank runs {};\n   the 5 % epoch fee mints {} LST to the manager; the pool's account now holds {} lamports for {} LST: rate {}",
+                e.from,
+                e.to,
+                lst(u.rewards),
+                steps.join(", "),
+                lst(u.fee_tokens),
+                group(u.total_lamports),
+                lst(u.pool_token_supply),
+                format_rate(u.rate_after)
+            ) + &tuning
+        }
+        None => "\n   (its stake-pool account rewritten)".to_string(),
+    };
+    if moved.rate != parse_rate("1.05")? {
+        bail!("the LST's rate is {}, not 1.05", format_rate(moved.rate));
+    }
     let sent = ops::fund_rewards(
         &demo.chain,
         &service_kp,
@@ -277,11 +428,12 @@ fn lifecycle(net: &localnet::Localnet) -> Result<()> {
     .context("fund rewards")?;
     demo.record("fund_rewards", &sent);
     println!(
-        "\n6. The LST's rate rises to 1.05 and the service funds 1,000 tokens into X's stream {}",
+        "\n6. The LST's rate rises to 1.05{epoch_note}\n   The service funds 1,000 tokens into X's stream {}",
         cu_note(&sent)
     );
     println!("   (X keeps 10 % commission; 900 tokens go to X's 360 LST of shares)");
 
+    let mut alice_yield = 0u64;
     for s in [&alice, &bob] {
         let name = if s.pubkey() == alice.pubkey() {
             "alice"
@@ -295,8 +447,42 @@ fn lifecycle(net: &localnet::Localnet) -> Result<()> {
         for sent in &claimed.sent {
             demo.record(&format!("{name} claim"), sent);
         }
+        if name == "alice" {
+            alice_yield = claimed
+                .received
+                .iter()
+                .find(|(mint, _, _)| *mint == pool.keys.lst_mint)
+                .map_or(0, |(_, _, amount)| *amount);
+        }
     }
     demo.report("7. Each claims everything: per delegation, the LST yield and every reward stream in one instruction")?;
+    if let Some(accounts) = &stake_pool_accounts {
+        // What the real account implies: Alice's 100 LST were worth 100 SOL at 1.0; at the
+        // pool's new totals the LST backing 100 SOL is ceil(100 / rate); the rest is yield.
+        let state = crate::stake_pool::load_real(&demo.chain, &accounts.pool)?
+            .context("the stake pool vanished")?;
+        let rate = crate::stake_pool::current_rate(&state)?;
+        let implied = restaking::math::strippable_yield(ALICE_STAKE, ALICE_STAKE, rate)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let gap = implied.abs_diff(alice_yield);
+        println!(
+            "   Alice's claim paid {} LST of base yield; the stake pool's account ({} lamports / {} LST) implies 100 − ceil(100 / {}) = {} LST ({} base unit{} of rounding down per bucket)",
+            lst(alice_yield),
+            group(state.total_lamports),
+            lst(state.pool_token_supply),
+            format_rate(rate),
+            lst(implied),
+            gap,
+            if gap == 1 { "" } else { "s" }
+        );
+        if gap > 3 || alice_yield > implied {
+            bail!(
+                "Alice's base yield {} LST is not what the stake pool's account implies ({} LST)",
+                lst(alice_yield),
+                lst(implied)
+            );
+        }
+    }
 
     // A slash: the service asks for 10 % of Y's bucket; after the veto window anyone executes it.
     let service_key = localnet::parse(&service.service)?;
@@ -409,7 +595,7 @@ fn lifecycle(net: &localnet::Localnet) -> Result<()> {
     );
     for (step, cu) in &demo.cu {
         println!(
-            "   {step:<28} {:>9}",
+            "   {step:<32} {:>9}",
             cu.map_or_else(|| "?".to_string(), group)
         );
     }
@@ -459,6 +645,12 @@ fn books(demo: &Demo, seized: u64, commission: u64, slash_destination: &Pubkey) 
     let mut held = vault
         .checked_add(chain.token_balance(slash_destination)?)
         .context("overflow")?;
+    let mut others = String::new();
+    for (name, account) in &demo.other_holders {
+        let balance = chain.token_balance(account)?;
+        held = held.checked_add(balance).context("overflow")?;
+        others.push_str(&format!(" + {name} {}", lst(balance)));
+    }
     for s in &demo.stakers {
         held = held
             .checked_add(chain.token_balance(&demo.ata(&s.kp.pubkey(), &demo.pool.keys.lst_mint))?)
@@ -466,13 +658,13 @@ fn books(demo: &Demo, seized: u64, commission: u64, slash_destination: &Pubkey) 
     }
     if held != supply {
         bail!(
-            "LST supply {} ≠ wallets + vault + seized {}",
+            "LST supply {} ≠ wallets + vault + seized{others} = {}",
             lst(supply),
             lst(held)
         );
     }
     println!(
-        "LST supply {} = wallets + vault + seized: no unit created or lost",
+        "LST supply {} = wallets + vault + seized{others}: no unit created or lost",
         lst(supply)
     );
 

@@ -1,11 +1,14 @@
 //! The localnet: Surfpool (the validator Anchor 1.x runs by default) embedded in this process,
-//! offline on 127.0.0.1, with the program deployed at its id; the fixture world (LST mints with
-//! byte-exact SPL stake-pool and Marinade accounts, config, pools, operators with reward
-//! streams, a service, funded wallets) and its addresses file; and the tester's cheatcodes
-//! (`warp`, `set-rate`) that work against any running localnet over JSON-RPC.
-use crate::chain::{group, Chain};
+//! offline on 127.0.0.1, with the program deployed at its id; the fixture world (an LST that
+//! is a real stake pool of the SPL stake-pool program deployed from
+//! `target/deploy/spl_stake_pool.so` — or, without that binary, a byte-exact copy of a stake
+//! pool account — and one priced by a byte-exact Marinade account, config, pools, operators
+//! with reward streams, a service, funded wallets) and its addresses file; and the tester's
+//! commands (`warp`, `epoch`, `set-rate`) that work against any running localnet over JSON-RPC.
+use crate::chain::{group, Chain, Sent};
 use crate::keys::write_keypair;
 use crate::ops::{self, PoolInfo};
+use crate::stake_pool::{self as sp, PoolAccounts};
 use anchor_lang::prelude::Pubkey;
 use anyhow::{bail, Context, Result};
 use crossbeam_channel::{Receiver, Sender};
@@ -37,6 +40,16 @@ pub const WITHDRAWAL_DELAY: i64 = 7 * DAY;
 pub const VETO_SECS: i64 = 2 * DAY;
 /// Fixture stake pools and Marinade report this LST supply (their rate is lamports / supply).
 const FIXTURE_SUPPLY: u64 = 1_000_000 * ONE;
+/// SOL the manager of the real stake pool stakes into it at setup (`DepositSol`).
+pub const STAKE_POOL_SEED: u64 = 10_000 * ONE;
+/// The real stake pool's epoch fee: 5 % of each epoch's rewards, minted to the manager.
+pub const STAKE_POOL_EPOCH_FEE: sp::Fee = sp::Fee {
+    denominator: 100,
+    numerator: 5,
+};
+/// Validators the real stake pool's list has room for (it has none: its stake is all in the
+/// reserve).
+const STAKE_POOL_MAX_VALIDATORS: u32 = 10;
 
 // ---- locating the program ------------------------------------------------------------------
 
@@ -71,6 +84,18 @@ pub fn program_so() -> PathBuf {
             .join("target")
             .join("deploy")
             .join("restaking.so"),
+    }
+}
+
+/// `$SBF_OUT_DIR/spl_stake_pool.so`, else `<workspace>/target/deploy/spl_stake_pool.so`: the
+/// SPL stake-pool program `scripts/build-sbf.sh` builds.
+pub fn stake_pool_so() -> PathBuf {
+    match std::env::var_os("SBF_OUT_DIR") {
+        Some(dir) => PathBuf::from(dir).join("spl_stake_pool.so"),
+        None => workspace_root()
+            .join("target")
+            .join("deploy")
+            .join("spl_stake_pool.so"),
     }
 }
 
@@ -354,9 +379,10 @@ pub fn warp(chain: &Chain, secs: i64, addresses: Option<&Addresses>) -> Result<(
 }
 
 /// Moves the localnet's clock to Unix time `target` (`surfnet_timeTravel`; the next
-/// transaction runs at exactly that time), then brings every fixture stake pool up to the new
-/// epoch (as the stake-pool program's epoch crank would) and re-pushes the rate of manual
-/// pools the addresses file lets us sign for. Returns the new Unix time and epoch.
+/// transaction runs at exactly that time), then brings every stake pool up to the new epoch
+/// (real ones by their own update instructions, byte-exact copies rewritten) and re-pushes the
+/// rate of manual pools the addresses file lets us sign for. Returns the new Unix time and
+/// epoch.
 pub fn warp_to(chain: &Chain, target: i64, addresses: Option<&Addresses>) -> Result<(i64, u64)> {
     let now = chain.clock()?;
     if target <= now.unix_timestamp {
@@ -365,6 +391,30 @@ pub fn warp_to(chain: &Chain, target: i64, addresses: Option<&Addresses>) -> Res
             now.unix_timestamp
         );
     }
+    // The real stake pools are updated by transactions, and each one moves the clock (a block
+    // per transaction, a slot's 400 ms): travel to a little before `target` and update there,
+    // then on to `target` itself, so the next transaction runs at exactly that time.
+    const MARGIN_SECS: i64 = 10;
+    let early = target.saturating_sub(MARGIN_SECS);
+    let mut updated_epoch = None;
+    if early > now.unix_timestamp {
+        travel_to(chain, early)?;
+        let clock = chain.clock()?;
+        after_time_moved(chain, clock.epoch, addresses)?;
+        updated_epoch = Some(clock.epoch);
+    }
+    if chain.clock()?.unix_timestamp < target {
+        travel_to(chain, target)?;
+    }
+    let clock = chain.clock()?;
+    if updated_epoch != Some(clock.epoch) {
+        after_time_moved(chain, clock.epoch, addresses)?;
+    }
+    Ok((clock.unix_timestamp, clock.epoch))
+}
+
+/// `surfnet_timeTravel` to Unix time `target`, then a block so the new epoch settles.
+fn travel_to(chain: &Chain, target: i64) -> Result<()> {
     let target_ms = target
         .checked_mul(1_000)
         .and_then(|t| u64::try_from(t).ok())
@@ -375,11 +425,18 @@ pub fn warp_to(chain: &Chain, target: i64, addresses: Option<&Addresses>) -> Res
         serde_json::json!([{ "absoluteTimestamp": target_ms }]),
     )?;
     // Surfpool's time travel can leave the slot index past the epoch's end, so the epoch rolls
-    // over at the next block: produce one now, then stamp the stake pools with the epoch that
-    // holds from here on.
-    settle_clock(chain)?;
-    let clock = chain.clock()?;
-    restamp_stake_pools(chain, clock.epoch)?;
+    // over at the next block: produce one now.
+    settle_clock(chain)
+}
+
+/// What follows a move of the clock: every stake pool brought up to `epoch`, every manual
+/// pool's rate re-pushed (by the admin of `addresses`).
+fn after_time_moved(
+    chain: &Chain,
+    epoch: u64,
+    addresses: Option<&Addresses>,
+) -> Result<Vec<StakePoolUpdate>> {
+    let updates = update_stake_pools(chain, epoch)?;
     if let Some(a) = addresses {
         for p in &a.pools {
             if p.rate_source.kind != "manual" {
@@ -392,7 +449,75 @@ pub fn warp_to(chain: &Chain, target: i64, addresses: Option<&Addresses>) -> Res
                 .with_context(|| format!("re-pushing the rate of manual pool {}", p.pool))?;
         }
     }
-    Ok((clock.unix_timestamp, clock.epoch))
+    Ok(updates)
+}
+
+/// A move to the next epoch ([`next_epoch`]).
+#[derive(Clone, Debug)]
+pub struct EpochMove {
+    pub from: u64,
+    pub to: u64,
+    pub unix_timestamp: i64,
+    /// Each stake pool brought up to the new epoch, with the rewards that landed in it.
+    pub pools: Vec<StakePoolUpdate>,
+}
+
+/// Moves the localnet to the start of the next epoch with an epoch's rewards: `rewards`
+/// lamports land in each named real stake pool's reserve (a system transfer, before the
+/// epoch ends), the clock moves to the next epoch (`surfnet_timeTravel`), then every stake
+/// pool runs its own update instructions (so the rewards, less the pool's epoch fee, raise its
+/// rate), byte-exact copies are re-stamped and manual pools re-pushed.
+pub fn next_epoch(
+    chain: &Chain,
+    rewards: &[(Pubkey, u64)],
+    addresses: Option<&Addresses>,
+) -> Result<EpochMove> {
+    let from = chain.clock()?.epoch;
+    let total = rewards
+        .iter()
+        .try_fold(0u64, |s, (_, r)| s.checked_add(*r))
+        .context("rewards overflow")?;
+    let mut landed = vec![];
+    if total > 0 {
+        let payer = crank_payer(chain, total)?;
+        for (stake_pool, lamports) in rewards.iter().filter(|(_, l)| *l > 0) {
+            let state = sp::load_real(chain, stake_pool)?.with_context(|| {
+                format!("{stake_pool} is not a stake pool of the real SPL stake-pool program")
+            })?;
+            let sent = sp::land_rewards(chain, &payer, &state.accounts, *lamports)?;
+            landed.push((*stake_pool, *lamports, sent));
+        }
+    }
+    let next = from.checked_add(1).context("epoch overflow")?;
+    cheat(
+        chain,
+        "surfnet_timeTravel",
+        serde_json::json!([{ "absoluteEpoch": next }]),
+    )?;
+    settle_clock(chain)?;
+    let clock = chain.clock()?;
+    let mut pools = after_time_moved(chain, clock.epoch, addresses)?;
+    for (stake_pool, lamports, sent) in landed {
+        if let Some(u) = pools.iter_mut().find(|u| u.stake_pool == stake_pool) {
+            u.rewards = lamports;
+            u.rewards_sent = Some(sent);
+        }
+    }
+    Ok(EpochMove {
+        from,
+        to: clock.epoch,
+        unix_timestamp: clock.unix_timestamp,
+        pools,
+    })
+}
+
+/// A fresh key funded (with `surfnet_setAccount`) with `lamports` and 1 SOL for fees: pays the
+/// stake pools' permissionless updates and carries rewards into their reserves.
+fn crank_payer(chain: &Chain, lamports: u64) -> Result<Keypair> {
+    let payer = Keypair::new();
+    let funds = lamports.checked_add(ONE).context("rewards overflow")?;
+    fund_sol(chain, &payer.pubkey(), funds)?;
+    Ok(payer)
 }
 
 /// Produces a block (an airdrop makes Surfpool confirm one) and
@@ -421,9 +546,10 @@ pub fn settle_clock(chain: &Chain) -> Result<()> {
     }
 }
 
-/// Keeps the fixture stake pools current across epochs (as the stake-pool program's epoch
-/// crank does on a real cluster): checks the epoch every `period` and restamps when it moves.
-/// Runs until the localnet stops answering.
+/// Keeps the stake pools current across epochs (as the stake-pool program's epoch crank does
+/// on a real cluster): checks the epoch every `period` and updates them when it moves (real
+/// pools by their update instructions, byte-exact copies re-stamped). Runs until the localnet
+/// stops answering.
 pub fn spawn_epoch_crank(url: String, period: Duration) -> Result<()> {
     std::thread::Builder::new()
         .name("epoch-crank".into())
@@ -433,7 +559,7 @@ pub fn spawn_epoch_crank(url: String, period: Duration) -> Result<()> {
             loop {
                 std::thread::sleep(period);
                 let Ok(clock) = chain.clock() else { return };
-                if last != Some(clock.epoch) && restamp_stake_pools(&chain, clock.epoch).is_ok() {
+                if last != Some(clock.epoch) && update_stake_pools(&chain, clock.epoch).is_ok() {
                     last = Some(clock.epoch);
                 }
             }
@@ -442,34 +568,102 @@ pub fn spawn_epoch_crank(url: String, period: Duration) -> Result<()> {
     Ok(())
 }
 
-/// Rewrites every SPL stake-pool rate source of the program's pools that lags `epoch` to
-/// `epoch`, keeping its totals.
-pub fn restamp_stake_pools(chain: &Chain, epoch: u64) -> Result<()> {
+/// A stake pool brought up to an epoch.
+#[derive(Clone, Debug)]
+pub struct StakePoolUpdate {
+    pub stake_pool: Pubkey,
+    /// A stake pool of the real program (updated by its instructions), else a byte-exact copy
+    /// (re-stamped with the epoch).
+    pub real: bool,
+    /// Rewards that landed in its reserve before the update (lamports) and their transfer.
+    pub rewards: u64,
+    pub rewards_sent: Option<Sent>,
+    pub rate_before: u128,
+    pub rate_after: u128,
+    pub total_lamports: u64,
+    pub pool_token_supply: u64,
+    /// Pool tokens the epoch fee minted to the manager.
+    pub fee_tokens: u64,
+    /// The update's instructions (real pools).
+    pub steps: Vec<sp::Step>,
+}
+
+/// Brings every stake pool that prices one of the program's pools and lags `epoch` up to it:
+/// a real pool by its own `UpdateValidatorListBalance`, `UpdateStakePoolBalance` and
+/// `CleanupRemovedValidatorEntries` (paid by a funded throwaway key), a byte-exact copy by
+/// rewriting its `last_update_epoch` (keeping its totals).
+pub fn update_stake_pools(chain: &Chain, epoch: u64) -> Result<Vec<StakePoolUpdate>> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = vec![];
+    let mut payer: Option<Keypair> = None;
     for pool in ops::all_pools(chain)? {
         let RateSource::SplStakePool { stake_pool } = pool.state.rate_source else {
             continue;
         };
+        if !seen.insert(stake_pool) {
+            continue;
+        }
+        if let Some(state) = sp::load_real(chain, &stake_pool)? {
+            if state.last_update_epoch >= epoch {
+                continue;
+            }
+            let payer = match &payer {
+                Some(p) => p,
+                None => payer.insert(crank_payer(chain, 0)?),
+            };
+            let fees_before = chain.token_balance(&state.accounts.manager_fee_account)?;
+            let steps = sp::update(chain, payer, &state.accounts)?;
+            let after = sp::load_real(chain, &stake_pool)?
+                .with_context(|| format!("stake pool {stake_pool} vanished"))?;
+            let fees_after = chain.token_balance(&state.accounts.manager_fee_account)?;
+            out.push(StakePoolUpdate {
+                stake_pool,
+                real: true,
+                rewards: 0,
+                rewards_sent: None,
+                rate_before: sp::current_rate(&state).unwrap_or(0),
+                rate_after: sp::current_rate(&after)?,
+                total_lamports: after.total_lamports,
+                pool_token_supply: after.pool_token_supply,
+                fee_tokens: fees_after.saturating_sub(fees_before),
+                steps,
+            });
+            continue;
+        }
         let Some(acc) = chain.account(&stake_pool)? else {
             continue;
         };
         if acc.owner != SPL_STAKE_POOL_PROGRAM_ID {
             continue;
         }
-        let Ok(sp) = spl_stake_pool::parse_stake_pool(&acc.data) else {
+        let Ok(s) = spl_stake_pool::parse_stake_pool(&acc.data) else {
             continue;
         };
-        if sp.last_update_epoch < epoch {
+        if s.last_update_epoch < epoch {
             write_stake_pool(
                 chain,
                 &stake_pool,
-                &sp.pool_mint,
-                sp.total_lamports,
-                sp.pool_token_supply,
+                &s.pool_mint,
+                s.total_lamports,
+                s.pool_token_supply,
                 epoch,
             )?;
+            let rate = sp::rate_of(s.total_lamports, s.pool_token_supply).unwrap_or(0);
+            out.push(StakePoolUpdate {
+                stake_pool,
+                real: false,
+                rewards: 0,
+                rewards_sent: None,
+                rate_before: rate,
+                rate_after: rate,
+                total_lamports: s.total_lamports,
+                pool_token_supply: s.pool_token_supply,
+                fee_tokens: 0,
+                steps: vec![],
+            });
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 fn write_stake_pool(
@@ -491,17 +685,73 @@ fn write_marinade(chain: &Chain, key: &Pubkey, mint: &Pubkey, msol_price: u64) -
     set_account(chain, key, lamports, &data, &MARINADE_PROGRAM_ID)
 }
 
-/// Moves a pool's rate to `rate` (× 10^18): rewrites its fixture stake-pool or Marinade
-/// account, or pushes a manual pool's rate (in steps within its maximum change) signed by
-/// `updater`. Returns the transactions sent (manual pools).
+/// How [`set_rate`] moved a pool's rate.
+#[derive(Clone, Debug, Default)]
+pub struct RateMove {
+    /// `push_rate` transactions sent (manual pools).
+    pub pushes: usize,
+    /// A real stake pool: the move to the next epoch whose rewards give it the rate.
+    pub epoch: Option<EpochMove>,
+    /// A real stake pool: lamports of the `DepositSol` (credited to the manager's fee account)
+    /// that tuned its totals so the rate is exact, and its transaction.
+    pub deposit: Option<(u64, Sent)>,
+    /// The rate the source reports now (× 10^18).
+    pub rate: u128,
+}
+
+/// Moves a pool's rate to `rate` (× 10^18). A real stake pool: the rewards that give it that
+/// rate land in its reserve and the localnet moves to the next epoch, where the pool's own
+/// update instructions raise its rate ([`next_epoch`]; it only rises); a `DepositSol` of a
+/// few lamports before (its pool tokens to the manager's fee account) tunes the totals so the
+/// rate is exactly `rate` ([`sp::plan_rate`]). A byte-exact stake-pool
+/// or Marinade account is rewritten; a manual pool's rate is pushed (in steps within its
+/// maximum change) signed by `updater`.
 pub fn set_rate(
     chain: &Chain,
     pool: &PoolInfo,
     rate: u128,
     updater: Option<&Keypair>,
-) -> Result<usize> {
+    addresses: Option<&Addresses>,
+) -> Result<RateMove> {
     match pool.state.rate_source {
         RateSource::SplStakePool { stake_pool } => {
+            if let Some(state) = sp::load_real(chain, &stake_pool)? {
+                // a deposit needs the pool updated in this epoch
+                let epoch = chain.clock()?.epoch;
+                let state = if state.last_update_epoch < epoch {
+                    update_stake_pools(chain, epoch)?;
+                    sp::load_real(chain, &stake_pool)?
+                        .with_context(|| format!("stake pool {stake_pool} vanished"))?
+                } else {
+                    state
+                };
+                let reserve = sp::reserve_total(chain, &state.accounts)?;
+                let plan = sp::plan_rate(&state, reserve, rate)?;
+                let deposit = if plan.deposit > 0 {
+                    let payer = crank_payer(chain, plan.deposit)?;
+                    let ix = sp::deposit_sol(
+                        &state.accounts,
+                        &payer.pubkey(),
+                        &state.accounts.manager_fee_account,
+                        plan.deposit,
+                    );
+                    let sent = chain
+                        .send(&[ix], &payer, &[])
+                        .context("the stake pool's DepositSol that tunes its rate")?;
+                    Some((plan.deposit, sent))
+                } else {
+                    None
+                };
+                let moved = next_epoch(chain, &[(stake_pool, plan.rewards)], addresses)?;
+                let now = sp::load_real(chain, &stake_pool)?
+                    .with_context(|| format!("stake pool {stake_pool} vanished"))?;
+                return Ok(RateMove {
+                    pushes: 0,
+                    epoch: Some(moved),
+                    deposit,
+                    rate: sp::current_rate(&now)?,
+                });
+            }
             let acc = chain
                 .account(&stake_pool)?
                 .with_context(|| format!("stake pool {stake_pool} does not exist"))?;
@@ -518,7 +768,10 @@ pub fn set_rate(
                 supply,
                 epoch,
             )?;
-            Ok(0)
+            Ok(RateMove {
+                rate,
+                ..RateMove::default()
+            })
         }
         RateSource::Marinade { state } => {
             let price = u128::from(u32::MAX)
@@ -536,7 +789,10 @@ pub fn set_rate(
                     .map_err(|_| anyhow::anyhow!("{state} is not a Marinade state account"))?;
             }
             write_marinade(chain, &state, &pool.keys.lst_mint, price)?;
-            Ok(0)
+            Ok(RateMove {
+                rate,
+                ..RateMove::default()
+            })
         }
         RateSource::Manual { max_change_bps, .. } => {
             let updater = updater.context(
@@ -559,7 +815,12 @@ pub fn set_rate(
                 sent = sent.saturating_add(1);
                 current = next;
             }
-            Ok(sent)
+            Ok(RateMove {
+                pushes: sent,
+                epoch: None,
+                deposit: None,
+                rate,
+            })
         }
     }
 }
@@ -592,6 +853,52 @@ pub struct RateSourceEntry {
     /// Manual pools: the key that pushes the rate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updater: Option<String>,
+    /// A stake pool of the real SPL stake-pool program: its accounts (absent when the account
+    /// is a byte-exact copy written with cheatcodes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stake_pool: Option<StakePoolEntry>,
+}
+
+/// The accounts of a real stake pool (`SPoo1…` deployed from `programSo`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StakePoolEntry {
+    pub program_id: String,
+    /// The binary deployed at `programId`.
+    pub program_so: String,
+    pub stake_pool: String,
+    pub pool_mint: String,
+    /// Stake account holding the pool's SOL (staker and withdrawer: the withdraw authority).
+    pub reserve_stake: String,
+    pub validator_list: String,
+    /// PDA `[stake pool, "withdraw"]`: the pool mint's mint authority.
+    pub withdraw_authority: String,
+    /// Manager and staker (the localnet's admin).
+    pub manager: String,
+    /// The manager's token account of the pool mint: the epoch fee and the seed deposit.
+    pub manager_fee_account: String,
+    /// The epoch fee on rewards, in basis points.
+    pub epoch_fee_bps: u64,
+    pub token_program: String,
+}
+
+impl StakePoolEntry {
+    fn new(a: &PoolAccounts, so: &Path) -> Self {
+        let so = std::fs::canonicalize(so).unwrap_or_else(|_| so.to_path_buf());
+        Self {
+            program_id: sp::PROGRAM_ID.to_string(),
+            program_so: so.display().to_string(),
+            stake_pool: a.pool.to_string(),
+            pool_mint: a.mint.to_string(),
+            reserve_stake: a.reserve.to_string(),
+            validator_list: a.validator_list.to_string(),
+            withdraw_authority: a.withdraw_authority.to_string(),
+            manager: a.manager.to_string(),
+            manager_fee_account: a.manager_fee_account.to_string(),
+            epoch_fee_bps: STAKE_POOL_EPOCH_FEE.bps(),
+            token_program: a.token_program.to_string(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -726,9 +1033,13 @@ pub struct WorldOptions {
     pub wallet_sol: u64,
     /// Reward tokens the service authority receives (base units, 6 decimals).
     pub service_rewards: u64,
+    /// The SPL stake-pool program to deploy: the `spl` LST is then a real stake pool of it
+    /// (wallets get its LST by `DepositSol`); `None`: a byte-exact stake-pool account copy.
+    pub stake_pool_program: Option<PathBuf>,
 }
 
 impl WorldOptions {
+    /// The default world; the `spl` LST is a real stake pool when [`stake_pool_so`] exists.
     pub fn new(dir: PathBuf) -> Self {
         Self {
             dir,
@@ -736,6 +1047,7 @@ impl WorldOptions {
             wallets: vec![("alice".into(), 1_000 * ONE), ("bob".into(), 1_000 * ONE)],
             wallet_sol: 100 * ONE,
             service_rewards: 1_000_000 * 1_000_000,
+            stake_pool_program: Some(stake_pool_so()).filter(|p| p.is_file()),
         }
     }
 }
@@ -812,17 +1124,26 @@ pub fn setup_world(
     let mut pool_entries = vec![];
     let mut plan: Vec<(&str, RateSource)> = vec![];
     // An LST priced by an SPL stake pool and one priced by Marinade, both at 1.0 SOL.
-    let spl_mint =
-        ops::create_mint(chain, &admin.kp, &mint_authority.kp.pubkey(), 9, &spl_token)?.0;
-    let stake_pool = Keypair::new().pubkey();
-    write_stake_pool(
-        chain,
-        &stake_pool,
-        &spl_mint,
-        FIXTURE_SUPPLY,
-        FIXTURE_SUPPLY,
-        epoch,
-    )?;
+    let (spl_mint, stake_pool, real_pool) = match &opts.stake_pool_program {
+        Some(so) => {
+            let accounts = create_real_stake_pool(chain, &admin, so, say)?;
+            (accounts.mint, accounts.pool, Some((accounts, so.clone())))
+        }
+        None => {
+            let spl_mint =
+                ops::create_mint(chain, &admin.kp, &mint_authority.kp.pubkey(), 9, &spl_token)?.0;
+            let stake_pool = Keypair::new().pubkey();
+            write_stake_pool(
+                chain,
+                &stake_pool,
+                &spl_mint,
+                FIXTURE_SUPPLY,
+                FIXTURE_SUPPLY,
+                epoch,
+            )?;
+            (spl_mint, stake_pool, None)
+        }
+    };
     plan.push(("spl", RateSource::SplStakePool { stake_pool }));
     let msol_mint =
         ops::create_mint(chain, &admin.kp, &mint_authority.kp.pubkey(), 9, &spl_token)?.0;
@@ -881,18 +1202,24 @@ pub fn setup_world(
                     account: Some(stake_pool.to_string()),
                     owner: Some(SPL_STAKE_POOL_PROGRAM_ID.to_string()),
                     updater: None,
+                    stake_pool: real_pool
+                        .as_ref()
+                        .filter(|(a, _)| a.pool == stake_pool)
+                        .map(|(a, so)| StakePoolEntry::new(a, so)),
                 },
                 RateSource::Marinade { state } => RateSourceEntry {
                     kind: "marinade".into(),
                     account: Some(state.to_string()),
                     owner: Some(MARINADE_PROGRAM_ID.to_string()),
                     updater: None,
+                    stake_pool: None,
                 },
                 RateSource::Manual { updater, .. } => RateSourceEntry {
                     kind: "manual".into(),
                     account: None,
                     owner: None,
                     updater: Some(updater.to_string()),
+                    stake_pool: None,
                 },
             },
             rate: crate::amount::format_rate(pool.state.rate),
@@ -987,30 +1314,49 @@ pub fn setup_world(
         group(opts.service_rewards / 1_000_000)
     ));
 
-    // Test wallets with SOL and every LST.
+    // Test wallets with SOL and every LST: the real stake pool's by staking SOL into it
+    // (`DepositSol`), the others minted.
     let mut wallets = vec![];
     for (name, lst) in &opts.wallets {
         let role = Role::new(&opts.dir, name)?;
         fund_sol(chain, &role.kp.pubkey(), opts.wallet_sol)?;
         let mut entry = role.entry();
         for pool in &pools {
-            let (ata, _) = ops::mint_to(
-                chain,
-                &admin.kp,
-                &mint_authority.kp,
-                &pool.keys.lst_mint,
-                &role.kp.pubkey(),
-                *lst,
-            )?;
+            if *lst == 0 {
+                continue;
+            }
+            let real = real_pool
+                .as_ref()
+                .map(|(a, _)| a)
+                .filter(|a| a.mint == pool.keys.lst_mint);
+            let ata = match real {
+                Some(accounts) => stake_sol_for_lst(chain, &admin.kp, &role.kp, accounts, *lst)?,
+                None => {
+                    ops::mint_to(
+                        chain,
+                        &admin.kp,
+                        &mint_authority.kp,
+                        &pool.keys.lst_mint,
+                        &role.kp.pubkey(),
+                        *lst,
+                    )?
+                    .0
+                }
+            };
             entry
                 .token_accounts
                 .insert(pool.keys.lst_mint.to_string(), ata.to_string());
         }
         say(&format!(
-            "wallet {name}: {} with {} SOL and {} of each LST",
+            "wallet {name}: {} with {} SOL and {} of each LST{}",
             role.kp.pubkey(),
             group(opts.wallet_sol / ONE),
-            crate::amount::format_amount(*lst, 9)
+            crate::amount::format_amount(*lst, 9),
+            if real_pool.is_some() && *lst > 0 {
+                " (the stake pool's by DepositSol)"
+            } else {
+                ""
+            }
         ));
         wallets.push(entry);
     }
@@ -1038,6 +1384,84 @@ pub fn setup_world(
         }],
         wallets,
     })
+}
+
+/// Deploys the SPL stake-pool program from `so` and creates a real stake pool managed by the
+/// admin (5 % epoch fee), seeded with [`STAKE_POOL_SEED`] by the admin's `DepositSol`.
+fn create_real_stake_pool(
+    chain: &Chain,
+    admin: &Role,
+    so: &Path,
+    say: &mut dyn FnMut(&str),
+) -> Result<PoolAccounts> {
+    if !so.is_file() {
+        bail!(
+            "{} is missing: build it with scripts/build-sbf.sh",
+            so.display()
+        );
+    }
+    deploy(chain, &sp::PROGRAM_ID, so)?;
+    let funds = STAKE_POOL_SEED
+        .checked_add(1_000 * ONE)
+        .context("overflow")?;
+    fund_sol(chain, &admin.kp.pubkey(), funds)?;
+    let (accounts, steps) = sp::create(
+        chain,
+        &admin.kp,
+        STAKE_POOL_EPOCH_FEE,
+        STAKE_POOL_MAX_VALIDATORS,
+    )?;
+    let (_, seeded, deposit) =
+        sp::deposit(chain, &admin.kp, &admin.kp, &accounts, STAKE_POOL_SEED)?;
+    let cu = |s: &sp::Step| s.program_cu().map_or_else(|| "?".into(), group);
+    let step_cu = |name: &str| {
+        steps
+            .iter()
+            .find(|s| s.name == name)
+            .map_or_else(|| "?".into(), cu)
+    };
+    let (init_cu, reserve_cu) = (step_cu("Initialize"), step_cu("stake Initialize (reserve)"));
+    say(&format!(
+        "SPL stake-pool program {} deployed from {}; stake pool {} (mint {}, reserve {} initialised by the stake program in {reserve_cu} CU, validator list {}, withdraw authority {}; Initialize {init_cu} CU, {} % epoch fee), seeded by the admin with {} SOL (DepositSol {} CU → {} LST)",
+        sp::PROGRAM_ID,
+        so.display(),
+        accounts.pool,
+        accounts.mint,
+        accounts.reserve,
+        accounts.validator_list,
+        accounts.withdraw_authority,
+        STAKE_POOL_EPOCH_FEE.bps() / 100,
+        group(STAKE_POOL_SEED / ONE),
+        cu(&deposit),
+        crate::amount::format_amount(seeded, 9),
+    ));
+    Ok(accounts)
+}
+
+/// `wallet` stakes the SOL that buys `lst` pool tokens at the pool's rate (`DepositSol`),
+/// funded for it beforehand (with `surfnet_setAccount`, on top of its balance); `payer` pays
+/// the fees and the token account. Returns the wallet's token account.
+fn stake_sol_for_lst(
+    chain: &Chain,
+    payer: &Keypair,
+    wallet: &Keypair,
+    accounts: &PoolAccounts,
+    lst: u64,
+) -> Result<Pubkey> {
+    let state = sp::load_real(chain, &accounts.pool)?
+        .with_context(|| format!("stake pool {} is missing", accounts.pool))?;
+    let lamports = sp::lamports_for_tokens(&state, lst)?;
+    let balance = chain
+        .rpc
+        .get_balance(&wallet.pubkey())
+        .map_err(|e| chain.rpc_error(e, "getBalance"))?;
+    fund_sol(
+        chain,
+        &wallet.pubkey(),
+        balance.checked_add(lamports).context("overflow")?,
+    )?;
+    let (ata, _, _) = sp::deposit(chain, payer, wallet, accounts, lamports)?;
+    Ok(ata)
 }
 
 /// Writes the addresses file (pretty JSON), creating its directory.

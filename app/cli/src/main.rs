@@ -2,8 +2,8 @@
 //!
 //! - `demo`: the staking lifecycle end to end on an embedded Surfpool, with a report;
 //! - `localnet`: a local validator (Surfpool, offline, 127.0.0.1:8899) with the program and a
-//!   fixture world, its addresses in a JSON file, until Ctrl-C; `warp` and `set-rate` move its
-//!   clock and its pools' rates;
+//!   fixture world, its addresses in a JSON file, until Ctrl-C; `warp`, `epoch` and `set-rate`
+//!   move its clock and its pools' rates;
 //! - commands for any cluster (`--url`, `--keypair`, `--json`): `status`, `position`, the
 //!   staker's, operator's, service's and admin's instructions.
 //!
@@ -21,6 +21,7 @@ mod errors;
 mod keys;
 mod localnet;
 mod ops;
+mod stake_pool;
 
 /// Client of the LST restaking program.
 #[derive(Parser, Debug)]
@@ -51,17 +52,28 @@ pub struct Global {
     pub json: bool,
 }
 
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Price the LST by byte-exact stake-pool account copies even when
+    /// target/deploy/spl_stake_pool.so is there.
+    #[arg(long)]
+    pub stake_pool_copy: bool,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the staking lifecycle on an embedded Surfpool and print a report.
-    Demo,
+    Demo(DemoArgs),
     /// Print the program id and the config address.
     Ids,
     /// Start a local validator with the program and fixtures; runs until Ctrl-C.
     Localnet(commands::tester::LocalnetArgs),
     /// Move a localnet's clock forward.
     Warp(commands::tester::WarpArgs),
-    /// Move a localnet pool's rate (rewrites its stake-pool or Marinade account).
+    /// Move a localnet to the next epoch: rewards land in its real stake pool, which updates.
+    Epoch(commands::tester::EpochArgs),
+    /// Move a localnet pool's rate (a real stake pool: rewards and an epoch; a byte-exact
+    /// account copy: rewritten; a manual pool: pushed).
     SetRate(commands::tester::SetRateArgs),
     /// The config, pools, operators and services.
     Status,

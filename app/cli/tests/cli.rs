@@ -2,11 +2,15 @@
 //! offline, a free port) and every other command is the CLI binary talking JSON-RPC to it —
 //! a whole lifecycle (deposit, delegation, rate rise, rewards, claims, a slash through its veto
 //! window, an undelegation and a withdrawal after the delay via `warp`, pause flags), with
-//! `--json` output parsed, and bad input (each a one-line error and a non-zero exit).
+//! `--json` output parsed, and bad input (each a one-line error and a non-zero exit); the real
+//! SPL stake pool (its accounts, an `epoch` with rewards raising its rate through its own
+//! update instructions, a claim paying the yield its account implies, `warp` and `set-rate`
+//! keeping it current) and the byte-exact stake-pool account copy (`--stake-pool-copy`).
 //!
-//! The localnet deploys target/deploy/restaking.so, which `scripts/test.sh` builds after its
-//! native stage: the localnet tests run in the SBF stage (`RESTAKING_SBF=1`) and only print a
-//! notice otherwise. The bad-input tests that need no cluster run in both stages.
+//! The localnet deploys target/deploy/restaking.so and target/deploy/spl_stake_pool.so, which
+//! `scripts/test.sh` builds after its native stage: the localnet tests run in the SBF stage
+//! (`RESTAKING_SBF=1`) and only print a notice otherwise. The bad-input tests that need no
+//! cluster run in both stages.
 #![allow(clippy::arithmetic_side_effects)]
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -17,6 +21,40 @@ const BIN: &str = env!("CARGO_BIN_EXE_restaking-cli");
 
 fn sbf() -> bool {
     std::env::var("RESTAKING_SBF").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The SPL stake-pool program the localnet deploys (as `restaking-cli` finds it).
+fn stake_pool_so() -> PathBuf {
+    match std::env::var_os("SBF_OUT_DIR") {
+        Some(dir) => PathBuf::from(dir).join("spl_stake_pool.so"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/deploy/spl_stake_pool.so"),
+    }
+}
+
+/// A little-endian u64 at `offset` of an account's data.
+fn u64_at(data: &[u8], offset: usize) -> u64 {
+    u64::from_le_bytes(data[offset..offset + 8].try_into().expect("8 bytes"))
+}
+
+/// `floor(total × 10^18 / supply)` as the restaking program reads a stake pool, formatted as
+/// the CLI formats rates.
+fn rate_text(total: u64, supply: u64) -> String {
+    let rate = u128::from(total) * 1_000_000_000_000_000_000 / u128::from(supply);
+    let whole = rate / 1_000_000_000_000_000_000;
+    let mut frac = format!("{:018}", rate % 1_000_000_000_000_000_000)
+        .trim_end_matches('0')
+        .to_string();
+    while frac.len() < 6 {
+        frac.push('0');
+    }
+    format!("{whole}.{frac}")
+}
+
+/// LST (9 decimals) as a decimal string, back to base units.
+fn units(text: &str) -> u64 {
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let frac = format!("{frac:0<9}");
+    whole.parse::<u64>().expect("whole") * 1_000_000_000 + frac.parse::<u64>().expect("frac")
 }
 
 /// A fresh directory: unique per process and per call (tests of one binary run in parallel).
@@ -245,6 +283,20 @@ fn bad_input_without_a_cluster_is_one_line() {
     assert_one_line_error(&run(&["no-such-command"]), "unrecognized subcommand");
     assert_one_line_error(&run(&["position", "not-an-address"]), "invalid owner");
     assert_one_line_error(&run(&["warp"]), "give a duration");
+    assert_one_line_error(&run(&["epoch", "--rate", "1.1"]), "required");
+    assert_one_line_error(
+        &run(&["epoch", "--rewards", "1", "--rate", "1.1", "--pool", pool]),
+        "cannot be used with",
+    );
+    assert_one_line_error(
+        &run(&[
+            "localnet",
+            "--stake-pool-copy",
+            "--stake-pool-program",
+            "x.so",
+        ]),
+        "cannot be used with",
+    );
     assert_one_line_error(
         &run(&["set-rate", "--pool", pool, "--rate", "1.5.0"]),
         "invalid rate",
@@ -328,6 +380,14 @@ fn localnet_lifecycle_through_the_cli() {
     assert_eq!(net.addr("/rpcUrl"), net.url);
     assert_eq!(net.addr("/pools/0/rateSource/kind"), "splStakePool");
     assert_eq!(net.addr("/pools/1/rateSource/kind"), "marinade");
+    // with the stake-pool binary the spl LST is a real stake pool (exercised by the whole
+    // lifecycle below: set-rate lands rewards and moves an epoch, warp keeps it updated)
+    assert_eq!(
+        net.addresses
+            .pointer("/pools/0/rateSource/stakePool")
+            .is_some(),
+        stake_pool_so().is_file()
+    );
 
     // status: the fixture world
     let status = net.json(&alice, &["status"]);
@@ -598,5 +658,248 @@ fn localnet_lifecycle_through_the_cli() {
         "does not exist",
     );
 
+    net.stop();
+}
+
+#[test]
+fn real_stake_pool_epoch_raises_the_rate_and_a_claim_pays_it() {
+    if !sbf() {
+        eprintln!(
+            "real stake pool test skipped: it runs the SBF binaries on Surfpool (RESTAKING_SBF=1)"
+        );
+        return;
+    }
+    if !stake_pool_so().is_file() {
+        eprintln!(
+            "real stake pool test skipped: {} is missing (scripts/build-sbf.sh builds it)",
+            stake_pool_so().display()
+        );
+        return;
+    }
+    let net = Localnet::start();
+    let rpc = solana_rpc_client::rpc_client::RpcClient::new(net.url.clone());
+    let key = |pointer: &str| -> solana_sdk::pubkey::Pubkey {
+        net.addr(pointer).parse().expect("a base-58 address")
+    };
+    let alice = net.addr("/wallets/0/keypair");
+    let admin = net.addr("/admin/keypair");
+    let spl = net.addr("/pools/0/lstMint");
+    let spl_pool = net.addr("/pools/0/pool");
+    let marinade = net.addr("/pools/1/lstMint");
+    let x = net.addr("/operators/0/operator");
+    let sp = "/pools/0/rateSource/stakePool";
+
+    // the stake pool's accounts: the real program's, the reserve the stake program's, the
+    // mint's authority the withdraw authority
+    let program_id = net.addr(&format!("{sp}/programId"));
+    assert_eq!(program_id, "SPoo1Ku8WFXoNDMHPsrGSTSG1Y47rzgn41SLUNakuHy");
+    assert!(
+        rpc.get_account(&key(&format!("{sp}/programId")))
+            .expect("program")
+            .executable
+    );
+    assert_eq!(
+        net.addr(&format!("{sp}/stakePool")),
+        net.addr("/pools/0/rateSource/account")
+    );
+    assert_eq!(net.addr(&format!("{sp}/poolMint")), spl);
+    assert_eq!(
+        net.addr(&format!("{sp}/manager")),
+        net.addr("/admin/pubkey")
+    );
+    assert_eq!(
+        net.addresses.pointer(&format!("{sp}/epochFeeBps")),
+        Some(&Value::from(500))
+    );
+    let pool_account = rpc
+        .get_account(&key(&format!("{sp}/stakePool")))
+        .expect("stake pool");
+    assert_eq!(pool_account.owner.to_string(), program_id);
+    assert_eq!(pool_account.data.len(), 611);
+    assert_eq!(pool_account.data[0], 1, "AccountType::StakePool");
+    let list = rpc
+        .get_account(&key(&format!("{sp}/validatorList")))
+        .expect("validator list");
+    assert_eq!(list.owner.to_string(), program_id);
+    assert_eq!(list.data[0], 2, "AccountType::ValidatorList");
+    let reserve = rpc
+        .get_account(&key(&format!("{sp}/reserveStake")))
+        .expect("reserve");
+    assert_eq!(
+        reserve.owner.to_string(),
+        "Stake11111111111111111111111111111111111111"
+    );
+    let mint = rpc.get_account(&key("/pools/0/lstMint")).expect("mint");
+    assert_eq!(&mint.data[0..4], &[1, 0, 0, 0], "a mint authority");
+    assert_eq!(
+        solana_sdk::pubkey::Pubkey::try_from(&mint.data[4..36])
+            .expect("key")
+            .to_string(),
+        net.addr(&format!("{sp}/withdrawAuthority"))
+    );
+    // the wallets' LST came from DepositSol: supply = the seed (10,000) + 1,000 each
+    let supply = u64_at(&mint.data, 36);
+    assert_eq!(supply, 12_000 * 1_000_000_000);
+    assert_eq!(u64_at(&pool_account.data, 266), supply, "pool_token_supply");
+    assert_eq!(
+        u64_at(&pool_account.data, 258),
+        supply,
+        "total_lamports at 1.0"
+    );
+
+    net.json(&alice, &["deposit", "--pool", &spl, "100"]);
+    net.json(
+        &alice,
+        &["delegate", "--pool", &spl, "--operator", &x, "100"],
+    );
+
+    // an epoch with 600 SOL of rewards: the pool's own update raises its rate
+    let e = net.json(&alice, &["epoch", "--rewards", "600"]);
+    let epoch = e["epoch"].as_u64().expect("epoch");
+    assert_eq!(e["from"].as_u64(), Some(epoch - 1));
+    let u = &e["stakePools"][0];
+    assert_eq!(u["real"], true, "{e}");
+    assert_eq!(u["rewards"], "600.000000000");
+    let steps: Vec<&str> = u["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| s["instruction"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "UpdateValidatorListBalance",
+            "UpdateStakePoolBalance",
+            "CleanupRemovedValidatorEntries"
+        ]
+    );
+    assert!(
+        u["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .all(|s| s["computeUnits"].as_u64().is_some_and(|cu| cu > 0)),
+        "{u}"
+    );
+    // 5 % of 600 SOL is the manager's: 30 SOL of LST at the new totals
+    let total = u["totalLamports"].as_u64().expect("total");
+    let supply = u["poolTokenSupply"].as_u64().expect("supply");
+    assert_eq!(total, 12_600 * 1_000_000_000);
+    let fee = units(u["feeTokens"].as_str().expect("fee"));
+    assert_eq!(supply, 12_000 * 1_000_000_000 + fee);
+    assert!(
+        fee > 28 * 1_000_000_000 && fee < 29 * 1_000_000_000,
+        "fee {fee}"
+    );
+    let rate = rate_text(total, supply);
+    assert_eq!(u["rate"], rate.as_str());
+    let account = rpc
+        .get_account(&key(&format!("{sp}/stakePool")))
+        .expect("stake pool");
+    assert_eq!(u64_at(&account.data, 258), total);
+    assert_eq!(u64_at(&account.data, 266), supply);
+    assert_eq!(u64_at(&account.data, 274), epoch, "last_update_epoch");
+
+    // the program reads that rate, fresh; alice's claim pays what it implies
+    let view = net.json(&alice, &["position", "--pool", &spl]);
+    let p = &view["positions"][0];
+    assert_eq!(p["rate"], rate.as_str());
+    assert_eq!(p["rateFresh"], true);
+    let pending = units(p["pendingBaseYield"].as_str().expect("pending"));
+    // 100 LST worth 100 SOL at 1.0: 100 − ceil(100 SOL × supply / total) is yield
+    let principal = 100 * 1_000_000_000u128;
+    let locked = (principal * u128::from(supply)).div_ceil(u128::from(total));
+    let implied = u64::try_from(principal - locked).expect("u64");
+    assert!(
+        implied.abs_diff(pending) <= 2,
+        "pending {pending}, implied {implied}"
+    );
+    let claim = net.json(&alice, &["claim", "--pool", &spl]);
+    let got = claim["claims"][0]["received"]
+        .as_array()
+        .expect("received")
+        .iter()
+        .find(|r| r["mint"] == spl.as_str())
+        .and_then(|r| r["amount"].as_str())
+        .map(units)
+        .expect("LST received");
+    assert_eq!(got, pending, "{claim}");
+
+    // warp into later epochs: the pool is updated by its instructions, nothing goes stale
+    let w = net.json(&alice, &["warp", "--days", "5"]);
+    let later = w["epoch"].as_u64().expect("epoch");
+    assert!(later > epoch);
+    let account = rpc
+        .get_account(&key(&format!("{sp}/stakePool")))
+        .expect("stake pool");
+    assert_eq!(
+        u64_at(&account.data, 274),
+        later,
+        "last_update_epoch after warp"
+    );
+    assert_eq!(u64_at(&account.data, 258), total, "no rewards, same totals");
+    net.json(&alice, &["deposit", "--pool", &spl_pool, "1"]);
+
+    // set-rate lands the rewards (and a tuning deposit) for an exact rate in the next epoch
+    let r = net.json(&admin, &["set-rate", "--pool", &spl, "--rate", "1.1"]);
+    assert_eq!(r["rate"], "1.100000", "{r}");
+    assert_eq!(r["epoch"].as_u64(), Some(later + 1));
+    assert_eq!(r["stakePools"][0]["real"], true);
+    assert_eq!(
+        net.json(&alice, &["position", "--pool", &spl])["positions"][0]["rate"],
+        "1.100000"
+    );
+    // it only rises; epoch refuses pools that are not real stake pools
+    assert_one_line_error(
+        &net.cli(&admin, &["set-rate", "--pool", &spl, "--rate", "1.09"]),
+        "only rises with rewards",
+    );
+    assert_one_line_error(
+        &net.cli(&admin, &["epoch", "--pool", &marinade, "--rewards", "1"]),
+        "is not priced by an SPL stake pool",
+    );
+    // epoch with no rewards: the rate holds
+    let e = net.json(&alice, &["epoch"]);
+    assert_eq!(e["stakePools"][0]["rate"], "1.100000", "{e}");
+    assert_eq!(e["stakePools"][0]["feeTokens"], "0.000000000");
+    net.stop();
+}
+
+#[test]
+fn stake_pool_copy_localnet_moves_the_copy() {
+    if !sbf() {
+        eprintln!(
+            "stake-pool copy test skipped: it runs the SBF binary on Surfpool (RESTAKING_SBF=1)"
+        );
+        return;
+    }
+    let net = Localnet::start_with(&["--stake-pool-copy"]);
+    assert!(net
+        .addresses
+        .pointer("/pools/0/rateSource/stakePool")
+        .is_none());
+    let alice = net.addr("/wallets/0/keypair");
+    let spl = net.addr("/pools/0/lstMint");
+    net.json(&alice, &["deposit", "--pool", &spl, "10"]);
+    let r = net.json(&alice, &["set-rate", "--pool", &spl, "--rate", "1.05"]);
+    assert_eq!(r["rate"], "1.050000");
+    assert!(
+        r.get("epoch").is_none(),
+        "a copy is rewritten in place: {r}"
+    );
+    // the copy is re-stamped at each epoch
+    let w = net.json(&alice, &["warp", "--days", "3"]);
+    assert!(w["epoch"].as_u64().is_some());
+    let p = net.json(&alice, &["position", "--pool", &spl]);
+    assert_eq!(p["positions"][0]["rate"], "1.050000");
+    assert_eq!(p["positions"][0]["rateFresh"], true);
+    net.json(&alice, &["deposit", "--pool", &spl, "1"]);
+    assert_one_line_error(
+        &net.cli(&alice, &["epoch", "--pool", &spl, "--rewards", "1"]),
+        "byte-exact stake-pool account copy",
+    );
+    let e = net.json(&alice, &["epoch"]);
+    assert_eq!(e["stakePools"][0]["real"], false, "{e}");
     net.stop();
 }

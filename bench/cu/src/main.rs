@@ -7,18 +7,31 @@
 //! user's PDAs (position, both delegations, tickets 0 and 1) all have bump 255, so every figure
 //! is deterministic.
 //!
+//! After the flow, in the same SVM: `settle_undelegation` of the user's matured `Undelegate`
+//! ticket by a third party; the reference lender's `borrow` (`restaking_lender.so`, beside the
+//! program's binary) against a position of 1 delegation with 1 reward stream; and the view at
+//! its limit, [`MAX_VIEW_DELEGATIONS`] delegations whose buckets each have [`MAX_REWARD_MINTS`]
+//! streams, called directly and by the lender's `borrow`. Those two transactions carry more
+//! accounts than a legacy transaction can (54 and 63 keys: 32 bytes each in a 1,232-byte
+//! packet), so they are v0 transactions with an address lookup table. Each
+//! `get_position_value_*` line also gives the size of the view's answer (Borsh, as the program
+//! sets it as return data; the limit is 1,024 bytes).
+//!
 //! Output: one line `<instruction> <compute units>` per measurement (extra columns: target,
-//! floor), `#` comments, account sizes and rent, and last `max_user_cu N`.
+//! floor, the view's answer size), `#` comments (the v0 transactions' accounts and sizes),
+//! account sizes and rent, and last `max_user_cu N`. `--lender-so <path>`: the lender's binary
+//! (default: `restaking_lender.so` beside `--so`).
 //! `--check <baseline.json>` fails (exit 1) if an instruction exceeds 200,000 CU or regresses by
 //! more than 20 % against the baseline; `--write-baseline <file>` records this run.
 #![allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
 
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
+use anchor_lang::AnchorSerialize;
 use anchor_lang::{AccountDeserialize, AccountSerialize};
 use client::{PoolKeys, StreamKeys};
 use litesvm::LiteSVM;
-use restaking::constants::SPL_STAKE_POOL_PROGRAM_ID;
+use restaking::constants::{MAX_REWARD_MINTS, MAX_VIEW_DELEGATIONS, SPL_STAKE_POOL_PROGRAM_ID};
 use restaking::instructions::{AddPoolArgs, InitializeConfigArgs};
 use restaking::rate_source::fixtures::stake_pool_account_data;
 use restaking::state::{
@@ -28,13 +41,18 @@ use restaking::state::{
 use restaking_client as client;
 use solana_account::Account;
 use solana_keypair::Keypair;
-use solana_message::Message;
+use solana_message::{v0, AddressLookupTableAccount, Message, VersionedMessage};
 use solana_signer::Signer;
+use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction::Transaction;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+mod lender;
+
 const TOKEN_PROGRAM: Pubkey = anchor_lang::pubkey!("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
+const LOOKUP_TABLE_PROGRAM: Pubkey =
+    anchor_lang::pubkey!("AddressLookupTab1e1111111111111111111111111");
 const ONE: u64 = 1_000_000_000;
 const DAY: i64 = 24 * 60 * 60;
 const RATE_DEN: u64 = 1_000_000_000_000_000_000;
@@ -47,6 +65,14 @@ const OTHER_DELEGATED: u64 = 50 * ONE;
 const HARD_LIMIT: u64 = 200_000;
 /// Allowed regression against the baseline.
 const MAX_REGRESSION: f64 = 0.20;
+/// Largest return data the runtime accepts (`MAX_RETURN_DATA`).
+const MAX_RETURN_DATA: usize = 1_024;
+/// Largest serialised transaction (`PACKET_DATA_SIZE`).
+const MAX_TRANSACTION_SIZE: usize = 1_232;
+/// The name `get_position_value_8delegations` (and its baseline entries) is the view's limit.
+const _: () = assert!(MAX_VIEW_DELEGATIONS == 8 && MAX_REWARD_MINTS == 4);
+/// Loan tokens in the lender's market (9 decimals, priced 1:1 against the numeraire).
+const LENDER_LIQUIDITY: u64 = 1_000 * ONE;
 
 /// PERFORMANCE.md targets (half the Jito vault program's comparable instruction).
 const TARGETS: &[(&str, u64, &str)] = &[
@@ -90,6 +116,7 @@ const USER_IXS: &[&str] = &[
     "claim_4streams_streaming",
     "get_position_value_4streams",
     "get_position_value_2delegations",
+    "get_position_value_8delegations",
     "set_lien",
     "release_lien",
     "undelegate",
@@ -109,14 +136,25 @@ fn main() {
         let dir = std::env::var("SBF_OUT_DIR").unwrap_or_else(|_| "target/deploy".into());
         format!("{dir}/restaking.so")
     });
-    let so = std::fs::read(&so_path).unwrap_or_else(|e| {
-        eprintln!("cannot read {so_path}: {e} (build it with scripts/build-sbf.sh)");
-        std::process::exit(2)
+    // the reference lender's binary: --lender-so, else restaking_lender.so beside --so
+    let lender_path = arg("--lender-so").unwrap_or_else(|| {
+        std::path::Path::new(&so_path)
+            .with_file_name("restaking_lender.so")
+            .to_string_lossy()
+            .into_owned()
     });
+    let read = |path: &str| {
+        std::fs::read(path).unwrap_or_else(|e| {
+            eprintln!("cannot read {path}: {e} (build it with scripts/build-sbf.sh)");
+            std::process::exit(2)
+        })
+    };
+    let so = read(&so_path);
+    let lender_so = read(&lender_path);
 
     let mut runs: Vec<(u64, Run)> = Vec::new();
     for n in STAKER_COUNTS {
-        runs.push((n, Run::flow(&so, n)));
+        runs.push((n, Run::flow(&so, &lender_so, n)));
     }
     let report = render(&runs, &so_path, so.len());
     print!("{report}");
@@ -214,7 +252,20 @@ fn render(runs: &[(u64, Run)], so_path: &str, so_len: usize) -> String {
                 *cu as f64 / floor as f64
             );
         }
+        if let Some((_, len)) = base.answers.iter().find(|(n, _)| n == name) {
+            let _ = write!(extra, "  return_data={len}B (limit {MAX_RETURN_DATA})");
+        }
         let _ = writeln!(s, "{name} {cu}{extra}");
+    }
+    for (name, v) in &base.v0 {
+        let _ = writeln!(
+            s,
+            "# {name}: v0 transaction, {} accounts ({} from an address lookup table), {} bytes (limit {MAX_TRANSACTION_SIZE}); legacy: {} bytes of keys alone",
+            v.accounts,
+            v.looked_up,
+            v.bytes,
+            32 * v.accounts
+        );
     }
     let _ = writeln!(s, "# the same flow with more existing stakers");
     for (n, run) in &runs[1..] {
@@ -288,8 +339,17 @@ struct Run {
     cu: Vec<(&'static str, u64)>,
     /// Data length of each account type, as created on chain.
     sizes: Vec<(&'static str, usize)>,
+    /// Size of the view's answer (return data) of each `get_position_value_*` measurement.
+    answers: Vec<(&'static str, usize)>,
+    /// Measurements sent as v0 transactions: name and [`V0Shape`].
+    v0: Vec<(&'static str, V0Shape)>,
+    /// Shape of the last v0 transaction sent.
+    last_v0: Option<V0Shape>,
     /// Log of the last transaction.
     last_logs: Vec<String>,
+    /// Return data of the last transaction, as the runtime records it (trailing zero bytes
+    /// dropped).
+    last_return: Vec<u8>,
 }
 
 /// Accounts of one user: keypair, LST account, reward-token accounts.
@@ -313,7 +373,7 @@ impl Run {
             .map_or_else(|| panic!("{name} not measured"), |(_, c)| *c)
     }
 
-    fn new(so: &[u8]) -> Self {
+    fn new(so: &[u8], lender_so: &[u8]) -> Self {
         #[cfg(feature = "trace")]
         let svm = LiteSVM::new_debuggable(std::env::var("CU_TRACE").is_ok());
         #[cfg(not(feature = "trace"))]
@@ -323,6 +383,8 @@ impl Run {
         svm.set_invocation_inspect_callback(litesvm::EmptyInvocationInspectCallback);
         svm.add_program(restaking::ID, so)
             .expect("load restaking.so");
+        svm.add_program(restaking_lender::ID, lender_so)
+            .expect("load restaking_lender.so");
         let mut clock: Clock = svm.get_sysvar();
         clock.unix_timestamp = 1_700_000_000;
         clock.epoch = 500;
@@ -334,13 +396,27 @@ impl Run {
             payer,
             cu: Vec::new(),
             sizes: Vec::new(),
+            answers: Vec::new(),
+            v0: Vec::new(),
+            last_v0: None,
             last_logs: Vec::new(),
+            last_return: Vec::new(),
         }
     }
 
-    /// Sends `ixs` (fees paid by the payer); returns the CU of the last instruction's own
-    /// top-level invocation, or the failure with its logs.
+    /// Sends `ixs` (fees paid by the payer) in a legacy transaction; returns the CU of the last
+    /// instruction's own top-level invocation, or the failure with its logs.
     fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<u64, String> {
+        self.send_in(ixs, signers, None)
+    }
+
+    /// [`Self::send`], as a v0 transaction loading its accounts from `table` when given.
+    fn send_in(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        table: Option<&AddressLookupTableAccount>,
+    ) -> Result<u64, String> {
         let mut keys: Vec<&Keypair> = vec![&self.payer];
         keys.extend(
             signers
@@ -356,13 +432,49 @@ impl Run {
             data: [&[2u8][..], &1_400_000u32.to_le_bytes()].concat(),
         }];
         all.extend_from_slice(ixs);
-        let msg = Message::new(&all, Some(&self.payer.pubkey()));
-        let tx = Transaction::new(&keys, msg, self.svm.latest_blockhash());
-        let result = self.svm.send_transaction(tx);
+        let blockhash = self.svm.latest_blockhash();
+        let result = match table {
+            None => {
+                let msg = Message::new(&all, Some(&self.payer.pubkey()));
+                self.svm
+                    .send_transaction(Transaction::new(&keys, msg, blockhash))
+            }
+            Some(table) => {
+                let msg = v0::Message::try_compile(
+                    &self.payer.pubkey(),
+                    &all,
+                    std::slice::from_ref(table),
+                    blockhash,
+                )
+                .map_err(|e| format!("v0 message: {e:?}"))?;
+                let looked_up: usize = msg
+                    .address_table_lookups
+                    .iter()
+                    .map(|l| l.writable_indexes.len() + l.readonly_indexes.len())
+                    .sum();
+                let in_message = msg.account_keys.len();
+                let msg = VersionedMessage::V0(msg);
+                // a real transaction: it must fit one packet
+                let bytes = 1 + 64 * keys.len() + msg.serialize().len();
+                assert!(
+                    bytes <= MAX_TRANSACTION_SIZE,
+                    "v0 transaction of {bytes} bytes"
+                );
+                self.last_v0 = Some(V0Shape {
+                    accounts: in_message + looked_up,
+                    looked_up,
+                    bytes,
+                });
+                let tx = VersionedTransaction::try_new(msg, &keys)
+                    .map_err(|e| format!("sign: {e:?}"))?;
+                self.svm.send_transaction(tx)
+            }
+        };
         self.svm.expire_blockhash();
         match result {
             Ok(meta) => {
                 self.last_logs = meta.logs.clone();
+                self.last_return = meta.return_data.data.clone();
                 Ok(top_level_cu(&meta.logs, &ixs[ixs.len() - 1].program_id)
                     .unwrap_or(meta.compute_units_consumed))
             }
@@ -377,6 +489,17 @@ impl Run {
     }
 
     fn measure(&mut self, name: &'static str, ix: Instruction, signers: &[&Keypair]) {
+        self.measure_in(name, ix, signers, None);
+    }
+
+    /// [`Self::measure`] in a v0 transaction with the lookup table `table` when given.
+    fn measure_in(
+        &mut self,
+        name: &'static str,
+        ix: Instruction,
+        signers: &[&Keypair],
+        table: Option<&AddressLookupTableAccount>,
+    ) {
         // `--features trace` with CU_TRACE=<instruction>: register trace of that measurement
         // (every program it runs) into $SBF_TRACE_DIR; see scripts/cu-profile.sh
         #[cfg(feature = "trace")]
@@ -388,7 +511,7 @@ impl Run {
             );
         }
         let cu = self
-            .send(&[ix], signers)
+            .send_in(&[ix], signers, table)
             .unwrap_or_else(|e| panic!("{name} failed: {e}"));
         #[cfg(feature = "trace")]
         if traced {
@@ -396,6 +519,19 @@ impl Run {
                 .set_invocation_inspect_callback(litesvm::EmptyInvocationInspectCallback);
         }
         self.cu.push((name, cu));
+        if table.is_some() {
+            let shape = self.last_v0.take().expect("v0 transaction");
+            self.v0.push((name, shape));
+        }
+        if name.starts_with("get_position_value") {
+            // the answer as the program set it (the runtime's record drops trailing zeros)
+            let view = client::decode_position_value(&self.last_return).expect("view answer");
+            let mut answer = Vec::new();
+            view.serialize(&mut answer).expect("encode");
+            let len = answer.len();
+            assert!(len <= MAX_RETURN_DATA && len >= self.last_return.len());
+            self.answers.push((name, len));
+        }
         // CU_LOGS=<instruction>|all prints the runtime's log of that measurement to stderr
         if std::env::var("CU_LOGS").is_ok_and(|v| v == name || v == "all") {
             eprintln!("--- {name}: {cu} CU\n{}", self.last_logs.join("\n"));
@@ -491,13 +627,32 @@ impl Run {
     /// bucket of `buckets`, all at rate 1.00 (principal = LST, one share per LST), by writing
     /// the pool's, the buckets' and the vault's totals.
     fn add_existing_stakers(&mut self, keys: &PoolKeys, buckets: &[Pubkey], n: u64) {
+        self.add_holdings(keys, n, n, OTHER_IDLE, buckets);
+    }
+
+    /// The same `n` existing stakers (positions already counted) also holding
+    /// [`OTHER_DELEGATED`] in each of `buckets`, new and empty, at rate 1.00.
+    fn add_bucket_stakers(&mut self, keys: &PoolKeys, buckets: &[Pubkey], n: u64) {
+        self.add_holdings(keys, n, 0, 0, buckets);
+    }
+
+    /// `n` stakers' holdings ([`OTHER_DELEGATED`] in each of `buckets`, `idle` each), of which
+    /// `new_positions` are new positions.
+    fn add_holdings(
+        &mut self,
+        keys: &PoolKeys,
+        n: u64,
+        new_positions: u64,
+        idle: u64,
+        buckets: &[Pubkey],
+    ) {
         let delegated = OTHER_DELEGATED * buckets.len() as u64;
         let mut pool: Pool = self.read(&keys.pool);
-        pool.total_idle_lst += n * OTHER_IDLE;
-        pool.total_principal += n * (OTHER_IDLE + delegated);
+        pool.total_idle_lst += n * idle;
+        pool.total_principal += n * (idle + delegated);
         pool.total_bucket_lst += n * delegated;
-        pool.total_deposited_lst += n * (OTHER_IDLE + delegated);
-        pool.position_count += n;
+        pool.total_deposited_lst += n * (idle + delegated);
+        pool.position_count += new_positions;
         self.write(&keys.pool, &pool);
         for bucket in buckets {
             let mut b: OperatorPool = self.read(bucket);
@@ -508,12 +663,12 @@ impl Run {
             b.delegation_count += n;
             self.write(bucket, &b);
         }
-        self.add_token_amount(&keys.vault, n * (OTHER_IDLE + delegated));
+        self.add_token_amount(&keys.vault, n * (idle + delegated));
     }
 
     /// The whole flow with `others` existing stakers.
-    fn flow(so: &[u8], others: u64) -> Self {
-        let mut r = Self::new(so);
+    fn flow(so: &[u8], lender_so: &[u8], others: u64) -> Self {
+        let mut r = Self::new(so, lender_so);
         let admin = r.payer.insecure_clone();
         let guardian = Keypair::new_from_array([2; 32]);
         let treasury = Pubkey::new_from_array([3; 32]);
@@ -870,8 +1025,237 @@ impl Run {
             client::execute_slash(&keys, op_a.bucket, request, service, seized),
             &[],
         );
+
+        // settle_undelegation: a third party settles the user's matured Undelegate ticket
+        // (half of what is left in bucket A, ticket 2); the rent goes back to the owner
+        let shares = r
+            .read::<Delegation>(&client::delegation_pda(&position, &op_a.bucket))
+            .shares;
+        let nonce = r.read::<Position>(&position).ticket_nonce;
+        r.ok(
+            &[client::undelegate(
+                owner,
+                &keys,
+                op_a.bucket,
+                nonce,
+                shares / 2,
+                None,
+            )],
+            &[&user.kp],
+        );
+        r.advance(7 * DAY + 1);
+        let ticket = client::ticket_pda(&position, nonce);
+        let cranker = Keypair::new_from_array([52; 32]);
+        r.measure(
+            "settle_undelegation",
+            client::settle_undelegation(cranker.pubkey(), owner, owner, &keys, ticket, op_a.bucket),
+            &[&cranker],
+        );
+        assert!(r.svm.get_account(&ticket).is_none_or(|a| a.lamports == 0));
+
+        let world = World {
+            keys,
+            lst_mint,
+            stake_pool,
+            reward_mints,
+            funder,
+            funder_accounts,
+        };
+        r.lender_and_max_view(&world, others);
         r
     }
+
+    /// The reference lender's `borrow` (1 delegation, 1 stream) and the view at its limit,
+    /// directly and through the lender's `borrow`; every new bucket also holds the `others`
+    /// existing stakers.
+    fn lender_and_max_view(&mut self, w: &World, others: u64) {
+        // a market lending a 9-decimal loan token against the pool, with 1,000 to lend
+        let admin = Keypair::new_from_array([60; 32]);
+        self.svm
+            .airdrop(&admin.pubkey(), 10 * ONE)
+            .expect("airdrop");
+        let loan_mint = self.mint(61, 9);
+        let m = lender::MarketKeys::new(&admin.pubkey(), w.keys, loan_mint, TOKEN_PROGRAM);
+        self.ok(
+            &[m.init_market(admin.pubkey(), lender::MARKET_ARGS)],
+            &[&admin],
+        );
+        let admin_account =
+            self.token_account_at(62, &loan_mint, &admin.pubkey(), LENDER_LIQUIDITY);
+        self.ok(
+            &[m.fund_liquidity(admin.pubkey(), admin_account, LENDER_LIQUIDITY)],
+            &[&admin],
+        );
+
+        // as tests/tests/lender.rs `borrow_compute_units`: operator C with one stream; the
+        // borrower deposits 100 LST, delegates 60 to C, opens a loan and borrows 10
+        let op_c = self.operator(22, w.keys.pool);
+        self.add_bucket_stakers(&w.keys, &[op_c.bucket], others);
+        let one_stream = &w.reward_mints[..1];
+        self.add_streams(&op_c, one_stream);
+        let borrower = self.staker(63, w, 100 * ONE, &[(&op_c, 60 * ONE)], one_stream);
+        self.ok(&[m.open_loan(borrower.pubkey())], &[&borrower]);
+        let to = self.token_account_at(64, &loan_mint, &borrower.pubkey(), 0);
+        let position = w.keys.position(&borrower.pubkey());
+        let groups = client::view_delegation_metas(&position, &op_c.bucket, one_stream);
+        self.measure(
+            "lender_borrow",
+            m.borrow(borrower.pubkey(), to, 10 * ONE, &groups),
+            &[&borrower],
+        );
+
+        // the view's limit: MAX_VIEW_DELEGATIONS delegations, each bucket with MAX_REWARD_MINTS
+        // funded streams, base yield pending, and the lender's lien (the answer's largest form)
+        let ops: Vec<Op> = (0..MAX_VIEW_DELEGATIONS as u8)
+            .map(|i| self.operator(70 + i, w.keys.pool))
+            .collect();
+        let buckets: Vec<Pubkey> = ops.iter().map(|op| op.bucket).collect();
+        self.add_bucket_stakers(&w.keys, &buckets, others);
+        for op in &ops {
+            self.add_streams(op, &w.reward_mints);
+        }
+        let delegations: Vec<(&Op, u64)> = ops.iter().map(|op| (op, 100 * ONE)).collect();
+        let staker = self.staker(65, w, 1_000 * ONE, &delegations, &w.reward_mints);
+        self.svm.airdrop(&w.funder.pubkey(), ONE).expect("airdrop");
+        for op in &ops {
+            for (mint, from) in w.reward_mints.iter().zip(&w.funder_accounts) {
+                let stream = StreamKeys::new(op.bucket, *mint, TOKEN_PROGRAM);
+                self.ok(
+                    &[client::fund_rewards(
+                        w.funder.pubkey(),
+                        op.operator,
+                        &stream,
+                        *from,
+                        1_000_000 * 1_000_000,
+                    )],
+                    &[&w.funder],
+                );
+            }
+        }
+        self.set_rate(w.stake_pool, &w.lst_mint, RATE_DEN / 100 * 107);
+        self.advance(DAY);
+        self.ok(&[m.open_loan(staker.pubkey())], &[&staker]);
+
+        let position = w.keys.position(&staker.pubkey());
+        let groups: Vec<AccountMeta> = buckets
+            .iter()
+            .flat_map(|b| client::view_delegation_metas(&position, b, &w.reward_mints))
+            .collect();
+        let mut view = client::get_position_value(staker.pubkey(), &w.keys);
+        view.accounts.extend_from_slice(&groups);
+        let to = self.token_account_at(66, &loan_mint, &staker.pubkey(), 0);
+        let borrow = m.borrow(staker.pubkey(), to, 10 * ONE, &groups);
+        // every account of both but the signers, in one lookup table
+        let mut addresses: Vec<Pubkey> = Vec::new();
+        for meta in view.accounts.iter().chain(&borrow.accounts) {
+            if !meta.is_signer && !addresses.contains(&meta.pubkey) {
+                addresses.push(meta.pubkey);
+            }
+        }
+        let table = self.lookup_table(Pubkey::new_from_array([67; 32]), addresses);
+
+        self.measure_in("get_position_value_8delegations", view, &[], Some(&table));
+        let answer = client::decode_position_value(&self.last_return).expect("view answer");
+        assert_eq!(answer.delegations.len(), MAX_VIEW_DELEGATIONS);
+        assert_eq!(answer.lien_holder, Some(m.authority));
+        for d in &answer.delegations {
+            assert_eq!(d.rewards.len(), MAX_REWARD_MINTS);
+            assert!(d.rewards.iter().all(|&x| x > 0) && d.base_yield > 0);
+        }
+        self.measure_in(
+            "lender_borrow_8delegations",
+            borrow,
+            &[&staker],
+            Some(&table),
+        );
+    }
+
+    /// Adds a stream of each of `mints` to `op`'s bucket.
+    fn add_streams(&mut self, op: &Op, mints: &[Pubkey]) {
+        for mint in mints {
+            let stream = StreamKeys::new(op.bucket, *mint, TOKEN_PROGRAM);
+            self.ok(
+                &[client::add_reward_mint(
+                    op.kp.pubkey(),
+                    op.operator,
+                    op.bucket,
+                    &stream,
+                )],
+                &[&op.kp],
+            );
+        }
+    }
+
+    /// A new staker (keypair from `seed`) who deposits `deposit` and makes `delegations`, each
+    /// bucket with streams of `mints`.
+    fn staker(
+        &mut self,
+        seed: u8,
+        w: &World,
+        deposit: u64,
+        delegations: &[(&Op, u64)],
+        mints: &[Pubkey],
+    ) -> Keypair {
+        let kp = Keypair::new_from_array([seed; 32]);
+        let owner = kp.pubkey();
+        self.svm.airdrop(&owner, 10 * ONE).expect("airdrop");
+        let lst = self.token_account_at(seed, &w.lst_mint, &owner, deposit);
+        self.ok(
+            &[
+                client::open_position(owner, &w.keys),
+                client::deposit(owner, &w.keys, lst, deposit, 0),
+            ],
+            &[&kp],
+        );
+        for (op, amount) in delegations {
+            let mut ix = client::delegate(owner, &w.keys, op.operator, *amount);
+            ix.accounts
+                .extend(client::reward_index_metas(&op.bucket, mints));
+            self.ok(&[ix], &[&kp]);
+        }
+        kp
+    }
+
+    /// A token account at a fixed address (`[seed; 32]`).
+    fn token_account_at(&mut self, seed: u8, mint: &Pubkey, owner: &Pubkey, amount: u64) -> Pubkey {
+        let key = Pubkey::new_from_array([seed; 32]);
+        self.set(key, TOKEN_PROGRAM, token_account_data(mint, owner, amount));
+        key
+    }
+
+    /// An address lookup table at `key` holding `addresses`, all usable now: the program's
+    /// account layout (56-byte header: state 1 = table, no deactivation, no authority) written
+    /// directly.
+    fn lookup_table(&mut self, key: Pubkey, addresses: Vec<Pubkey>) -> AddressLookupTableAccount {
+        let mut data = vec![0u8; 56];
+        data[0..4].copy_from_slice(&1u32.to_le_bytes());
+        data[4..12].copy_from_slice(&u64::MAX.to_le_bytes());
+        // last extended at slot 0, from index `len`: every address is active at any slot
+        data[20] = u8::try_from(addresses.len()).expect("at most 255 addresses");
+        for a in &addresses {
+            data.extend_from_slice(a.as_ref());
+        }
+        self.set(key, LOOKUP_TABLE_PROGRAM, data);
+        AddressLookupTableAccount { key, addresses }
+    }
+}
+
+/// A v0 transaction: its accounts, how many of them came from the lookup table, its size.
+#[derive(Clone, Copy)]
+struct V0Shape {
+    accounts: usize,
+    looked_up: usize,
+    bytes: usize,
+}
+
+/// What the scenarios after the flow share with it.
+struct World {
+    keys: PoolKeys,
+    lst_mint: Pubkey,
+    stake_pool: Pubkey,
+    reward_mints: Vec<Pubkey>,
+    funder: Keypair,
+    funder_accounts: Vec<Pubkey>,
 }
 
 /// The CU of `program`'s top-level invocation, from the runtime's log lines.

@@ -75,7 +75,7 @@ impl Ctx {
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx::new(&cli.global);
     match cli.command {
-        Command::Demo => crate::demo::run(),
+        Command::Demo(a) => crate::demo::run(a.stake_pool_copy),
         Command::Ids => {
             let json = serde_json::json!({
                 "programId": restaking::ID.to_string(),
@@ -93,6 +93,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Localnet(a) => tester::localnet(&ctx, &cli.global, a),
         Command::Warp(a) => tester::warp(&ctx, a),
+        Command::Epoch(a) => tester::epoch(&ctx, a),
         Command::SetRate(a) => tester::set_rate(&ctx, a),
         Command::Status => status::status(&ctx),
         Command::Position(a) => staker::position(&ctx, a),

@@ -1,5 +1,5 @@
-//! Localnet commands: `localnet` (start it), `warp` (move its clock), `set-rate` (move a pool's
-//! rate).
+//! Localnet commands: `localnet` (start it), `warp` (move its clock), `epoch` (the next epoch,
+//! with rewards for the real stake pool), `set-rate` (move a pool's rate).
 use super::{utc, Ctx};
 use crate::amount::{format_rate, parse_rate};
 use crate::localnet::{self, Addresses, ValidatorOptions, WorldOptions};
@@ -39,6 +39,14 @@ pub struct LocalnetArgs {
     /// transaction; the clock moves with transactions and `warp`).
     #[arg(long)]
     pub realtime: bool,
+    /// The SPL stake-pool program to deploy; the `spl` LST is a real stake pool of it
+    /// [default: target/deploy/spl_stake_pool.so, if present].
+    #[arg(long, conflicts_with_all = ["bare", "stake_pool_copy"])]
+    pub stake_pool_program: Option<PathBuf>,
+    /// Price the `spl` LST by a byte-exact stake-pool account copy instead of a real stake
+    /// pool.
+    #[arg(long, conflicts_with = "bare")]
+    pub stake_pool_copy: bool,
 }
 
 pub fn localnet(ctx: &Ctx, _global: &crate::Global, a: LocalnetArgs) -> Result<()> {
@@ -64,6 +72,24 @@ pub fn localnet(ctx: &Ctx, _global: &crate::Global, a: LocalnetArgs) -> Result<(
     }
     let mut wopts = WorldOptions::new(dir.clone());
     wopts.manual_pool = a.manual_pool;
+    if a.stake_pool_copy {
+        wopts.stake_pool_program = None;
+    } else if let Some(so) = a.stake_pool_program {
+        wopts.stake_pool_program = Some(so);
+    }
+    if wopts.stake_pool_program.is_none() {
+        ctx.progress(&format!(
+            "  the spl LST is priced by a byte-exact stake-pool account copy ({})",
+            if a.stake_pool_copy {
+                "--stake-pool-copy".to_string()
+            } else {
+                format!(
+                    "{} is missing: scripts/build-sbf.sh builds it",
+                    localnet::stake_pool_so().display()
+                )
+            }
+        ));
+    }
     let mut net = localnet::start(&vopts, &wopts, &so, &mut |line| {
         ctx.progress(&format!("  {line}"))
     })?;
@@ -198,6 +224,141 @@ fn optional_addresses(path: Option<PathBuf>) -> Result<Option<Addresses>> {
     }
 }
 
+#[derive(Args, Debug)]
+pub struct EpochArgs {
+    /// SOL of rewards landing in the real stake pool's reserve during the epoch that ends
+    /// (e.g. 12.5) [default: 0].
+    #[arg(long, conflicts_with = "rate")]
+    pub rewards: Option<String>,
+    /// Instead of --rewards: the fewest rewards that bring the pool to at least this rate (SOL
+    /// per LST; `set-rate` hits a rate exactly).
+    #[arg(long, requires = "pool")]
+    pub rate: Option<String>,
+    /// The pool (address or LST mint) whose stake pool receives the rewards [default: every
+    /// pool priced by a real stake pool].
+    #[arg(long)]
+    pub pool: Option<String>,
+    /// The localnet's addresses file (to re-push manual pools' rates)
+    /// [default: target/localnet/addresses.json, if present].
+    #[arg(long)]
+    pub addresses: Option<PathBuf>,
+}
+
+/// `epoch`: rewards land in the real stake pools' reserves, the clock moves to the next
+/// epoch, and each stake pool runs its own update instructions.
+pub fn epoch(ctx: &Ctx, a: EpochArgs) -> Result<()> {
+    let addresses = optional_addresses(a.addresses)?;
+    ctx.chain.check_reachable()?;
+    let pools = match &a.pool {
+        Some(p) => vec![ops::resolve_pool(&ctx.chain, p)?],
+        None => ops::all_pools(&ctx.chain)?,
+    };
+    let mut rewards = vec![];
+    for pool in &pools {
+        let restaking::state::RateSource::SplStakePool { stake_pool } = pool.state.rate_source
+        else {
+            if a.pool.is_some() {
+                anyhow::bail!(
+                    "pool {} is not priced by an SPL stake pool: move its rate with set-rate",
+                    pool.key
+                );
+            }
+            continue;
+        };
+        let Some(state) = crate::stake_pool::load_real(&ctx.chain, &stake_pool)? else {
+            if a.pool.is_some() {
+                anyhow::bail!(
+                    "pool {} is priced by a byte-exact stake-pool account copy, not a real stake pool: move its rate with set-rate",
+                    pool.key
+                );
+            }
+            continue;
+        };
+        let lamports = match (&a.rewards, &a.rate) {
+            (Some(r), _) => crate::amount::parse_amount(r, 9)?,
+            (None, Some(rate)) => {
+                let reserve = crate::stake_pool::reserve_total(&ctx.chain, &state.accounts)?;
+                crate::stake_pool::rewards_for_rate(&state, reserve, parse_rate(rate)?)?
+            }
+            (None, None) => 0,
+        };
+        if !rewards.iter().any(|(k, _)| *k == stake_pool) {
+            rewards.push((stake_pool, lamports));
+        }
+    }
+    let moved = localnet::next_epoch(&ctx.chain, &rewards, addresses.as_ref())?;
+    let lines: Vec<String> = moved.pools.iter().map(describe_update).collect();
+    ctx.output(
+        &format!(
+            "Epoch {} → {} (now {}){}{}",
+            moved.from,
+            moved.to,
+            utc(moved.unix_timestamp),
+            if lines.is_empty() { "" } else { "\n" },
+            lines.join("\n")
+        ),
+        json!({
+            "from": moved.from,
+            "epoch": moved.to,
+            "unixTimestamp": moved.unix_timestamp,
+            "stakePools": moved.pools.iter().map(update_json).collect::<Vec<_>>(),
+        }),
+    );
+    Ok(())
+}
+
+/// One line per stake pool brought up to an epoch.
+fn describe_update(u: &localnet::StakePoolUpdate) -> String {
+    if !u.real {
+        return format!(
+            "  stake pool {} (byte-exact copy) re-stamped with the epoch; rate {}",
+            u.stake_pool,
+            format_rate(u.rate_after)
+        );
+    }
+    let steps: Vec<String> = u
+        .steps
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} CU",
+                s.name,
+                s.program_cu()
+                    .map_or_else(|| "?".into(), crate::chain::group)
+            )
+        })
+        .collect();
+    format!(
+        "  stake pool {}: {} SOL of rewards in its reserve; {}; {} LST of epoch fee to the manager; {} lamports for {} LST: rate {} → {}",
+        u.stake_pool,
+        crate::amount::format_amount(u.rewards, 9),
+        steps.join(", "),
+        crate::amount::format_amount(u.fee_tokens, 9),
+        crate::chain::group(u.total_lamports),
+        crate::amount::format_amount(u.pool_token_supply, 9),
+        format_rate(u.rate_before),
+        format_rate(u.rate_after)
+    )
+}
+
+fn update_json(u: &localnet::StakePoolUpdate) -> serde_json::Value {
+    json!({
+        "stakePool": u.stake_pool.to_string(),
+        "real": u.real,
+        "rewards": crate::amount::format_amount(u.rewards, 9),
+        "rateBefore": format_rate(u.rate_before),
+        "rate": format_rate(u.rate_after),
+        "totalLamports": u.total_lamports,
+        "poolTokenSupply": u.pool_token_supply,
+        "feeTokens": crate::amount::format_amount(u.fee_tokens, 9),
+        "steps": u.steps.iter().map(|s| json!({
+            "instruction": s.name,
+            "signature": s.sent.signature.to_string(),
+            "computeUnits": s.program_cu(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
 pub fn warp(ctx: &Ctx, a: WarpArgs) -> Result<()> {
     let secs = i64::from(a.days)
         .checked_mul(86_400)
@@ -237,29 +398,62 @@ pub struct SetRateArgs {
 pub fn set_rate(ctx: &Ctx, a: SetRateArgs) -> Result<()> {
     let rate = parse_rate(&a.rate)?;
     let pool = ops::resolve_pool(&ctx.chain, &a.pool)?;
+    let addresses = optional_addresses(a.addresses)?;
     let updater = match (&pool.state.rate_source, ctx.keypair_given) {
         (restaking::state::RateSource::Manual { .. }, true) => Some(ctx.signer()?),
-        (restaking::state::RateSource::Manual { .. }, false) => {
-            match optional_addresses(a.addresses)? {
-                Some(addr) => Some(crate::keys::read_keypair(Path::new(&addr.admin.keypair))?),
-                None => None,
-            }
-        }
+        (restaking::state::RateSource::Manual { .. }, false) => match &addresses {
+            Some(addr) => Some(crate::keys::read_keypair(Path::new(&addr.admin.keypair))?),
+            None => None,
+        },
         _ => None,
     };
-    let pushes = localnet::set_rate(&ctx.chain, &pool, rate, updater.as_ref())?;
-    ctx.output(
-        &format!(
-            "Pool {} rate source now reports {} SOL per LST{}",
-            pool.key,
-            format_rate(rate),
-            if pushes > 0 {
-                format!(" ({pushes} push_rate transaction(s))")
-            } else {
-                String::new()
-            }
-        ),
-        json!({ "pool": pool.key.to_string(), "rate": format_rate(rate), "pushes": pushes }),
+    let moved = localnet::set_rate(
+        &ctx.chain,
+        &pool,
+        rate,
+        updater.as_ref(),
+        addresses.as_ref(),
+    )?;
+    let pushes = moved.pushes;
+    let mut human = format!(
+        "Pool {} rate source now reports {} SOL per LST{}",
+        pool.key,
+        format_rate(moved.rate),
+        if pushes > 0 {
+            format!(" ({pushes} push_rate transaction(s))")
+        } else {
+            String::new()
+        }
     );
+    let mut doc =
+        json!({ "pool": pool.key.to_string(), "rate": format_rate(moved.rate), "pushes": pushes });
+    if let Some(e) = &moved.epoch {
+        human.push_str(&format!(
+            "\nReal stake pool: {}rewards landed in its reserve, epoch {} → {} (now {}), the pool updated by its own instructions:",
+            moved.deposit.as_ref().map_or_else(String::new, |(lamports, sent)| format!(
+                "a DepositSol of {lamports} lamports tuned its totals (pool tokens to the manager's fee account; {}), ",
+                sent.cu()
+            )),
+            e.from,
+            e.to,
+            utc(e.unix_timestamp)
+        ));
+        for u in &e.pools {
+            human.push('\n');
+            human.push_str(&describe_update(u));
+        }
+        if let Some(map) = doc.as_object_mut() {
+            map.insert("epoch".into(), e.to.into());
+            map.insert(
+                "tuningDeposit".into(),
+                moved.deposit.as_ref().map_or(0, |(l, _)| *l).into(),
+            );
+            map.insert(
+                "stakePools".into(),
+                e.pools.iter().map(update_json).collect::<Vec<_>>().into(),
+            );
+        }
+    }
+    ctx.output(&human, doc);
     Ok(())
 }
