@@ -2282,10 +2282,7 @@ async fn audit_frozen_pool_vault() {
     assert_eq!(env.state::<WithdrawalTicket>(&t).await.lst, 18_181_818_181);
     env.cancel_undelegation(&pool, &alice, &x, t).await.unwrap();
     // re-entering at the bucket's ratio after the dust of her exit: a share's fraction less
-    assert_eq!(
-        env.delegation(&pool, &alice, &x).await.shares,
-        60 * ONE - 1
-    );
+    assert_eq!(env.delegation(&pool, &alice, &x).await.shares, 60 * ONE - 1);
     env.delegate(&pool, &alice, &x, ONE).await.unwrap();
     let alice_shares = 61_099_999_999;
     assert_eq!(env.delegation(&pool, &alice, &x).await.shares, alice_shares);

@@ -721,7 +721,8 @@ impl Gen<'_> {
         } else {
             beneficiary
         };
-        let ix = client::settle_undelegation(cranker, s, beneficiary, &keys, ticket, t.operator_pool);
+        let ix =
+            client::settle_undelegation(cranker, s, beneficiary, &keys, ticket, t.operator_pool);
         let d = self.d(format_args!(
             "settle_undelegation {s} pool{p} ticket {ticket} by {cranker}, rent to {beneficiary}"
         ));
