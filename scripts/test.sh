@@ -2,14 +2,17 @@
 # Runs every test of the project: formatting, lints, the committed IDL's freshness and docs, unit
 # and property tests of the program's math and state, the integration tests on an embedded bank
 # (SPL Token and Token-2022 run for real), the reference scenarios, and the lifecycle demo; then builds the program to a real
-# SBF binary (scripts/build-sbf.sh), runs every integration test again against that binary,
-# and checks its compute units against bench/cu-baseline.json (scripts/cu-report.sh --check).
+# SBF binary (scripts/build-sbf.sh, which also builds the real SPL stake-pool program), runs
+# every integration test again against that binary, checks its compute units against
+# bench/cu-baseline.json (scripts/cu-report.sh --check), fuzzes it, and runs it against the real
+# stake-pool program (scripts/test-stake-pool.sh: scenario S11 and a property test).
 #
 # Needs rustup's stable Rust; cargo fetches every crate from the registry, and the SBF stage
 # installs its toolchain from Debian packages and crates.io (root or sudo for apt-get; cached
 # in $SBF_HOME, default ~/.cache/restaking-sbf). Environment:
 #   PROPTEST_CASES      sequences of the property test (default 500; raise for a longer soak)
 #   SBF_PROPTEST_CASES  the same on the SBF binary (default 100)
+#   STAKE_POOL_PROPTEST_CASES  sequences of the property test over the real stake pool (default 1000)
 #   RESTAKING_SKIP_SBF  set to 1 to skip the SBF stage (machines without apt); CI never does
 #                       (the TypeScript client's tests run on the binary, so they are skipped too)
 set -euo pipefail
@@ -94,6 +97,10 @@ else
 
   step "fuzzer, short run (scripts/fuzz.sh: random instruction sequences on the binary in LiteSVM)"
   scripts/fuzz.sh
+
+  step "the real SPL stake-pool program (scripts/test-stake-pool.sh: S11 and the property test over its epochs)"
+  # target/deploy/spl_stake_pool.so comes from scripts/build-sbf.sh above
+  run_tests scripts/test-stake-pool.sh
 
   # runs a script that ends with a `<name>: N passed, M failed` line, adding it to the totals
   run_counted() {
