@@ -1870,9 +1870,10 @@ impl Gen<'_> {
                             continue;
                         };
                         case.ix.accounts[si].pubkey = new;
+                        // (anyone may send a donation or settle a matured undelegation)
                         (
                             self.d(format_args!("signer #{si} {old} replaced by {new}")),
-                            case.kind != Kind::LamportDonation,
+                            !matches!(case.kind, Kind::LamportDonation | Kind::SettleUndelegation),
                         )
                     }
                     // a signature missing

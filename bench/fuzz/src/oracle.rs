@@ -954,6 +954,10 @@ impl Runner<'_> {
             let consented = |p: &Position| {
                 signed.contains(&p.owner) || (p.has_lien() && signed.contains(&p.lien_holder))
             };
+            // `settle_undelegation` (anyone) completes a matured `Undelegate` ticket the way its
+            // owner would: the ticket closes and its LST returns to the idle holding; nothing
+            // else of the position or its delegation moves
+            let settle = case.kind == Kind::SettleUndelegation;
             if let Some(p) = decode::<Position>(a).or_else(|| decode::<Position>(b)) {
                 let harvest_only = case.kind == Kind::Harvest
                     && match (decode::<Position>(a), decode::<Position>(b)) {
@@ -965,8 +969,19 @@ impl Runner<'_> {
                         }
                         _ => false,
                     };
+                let settled = settle
+                    && match (decode::<Position>(a), decode::<Position>(b)) {
+                        (Some(x), Some(y)) => {
+                            y.idle_lst >= x.idle_lst
+                                && x.unclaimed_yield == y.unclaimed_yield
+                                && x.owner == y.owner
+                                && x.ticket_nonce == y.ticket_nonce
+                                && y.open_tickets.checked_add(1) == Some(x.open_tickets)
+                        }
+                        _ => false,
+                    };
                 ensure!(
-                    consented(&p) || harvest_only,
+                    consented(&p) || harvest_only || settled,
                     "{name} changed position {k} of {} without its signature",
                     p.owner
                 );
@@ -974,8 +989,16 @@ impl Runner<'_> {
             if let Some(d) = decode::<Delegation>(a).or_else(|| decode::<Delegation>(b)) {
                 let p = owner_of_position(&d.position)
                     .ok_or(format!("delegation {k} of no position"))?;
+                let settled = settle
+                    && match (decode::<Delegation>(a), decode::<Delegation>(b)) {
+                        (Some(x), Some(y)) => {
+                            x.shares == y.shares
+                                && y.open_undelegations.checked_add(1) == Some(x.open_undelegations)
+                        }
+                        _ => false,
+                    };
                 ensure!(
-                    consented(&p),
+                    consented(&p) || settled,
                     "{name} changed delegation {k} of {} without its signature",
                     p.owner
                 );
@@ -984,8 +1007,12 @@ impl Runner<'_> {
             {
                 let p =
                     owner_of_position(&t.position).ok_or(format!("ticket {k} of no position"))?;
+                let settled = settle
+                    && decode::<WithdrawalTicket>(a)
+                        .is_some_and(|t| t.kind == TicketKind::Undelegate)
+                    && decode::<WithdrawalTicket>(b).is_none();
                 ensure!(
-                    consented(&p),
+                    consented(&p) || settled,
                     "{name} changed ticket {k} of {} without its signature",
                     p.owner
                 );
