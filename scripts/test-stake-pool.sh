@@ -8,8 +8,7 @@
 #
 # Usage: scripts/test-stake-pool.sh [extra arguments for the test binaries, e.g. a name filter]
 # Environment: STAKE_POOL_PROPTEST_CASES (sequences of the property test, default 1000, ~25 s),
-# STAKE_POOL_PROPTEST_SEED (replays a run: each prints its seed), STAKE_POOL_PROPTEST_STRICT=1
-# (the known entry-rounding finding is fatal, see bench/README.md),
+# STAKE_POOL_PROPTEST_SEED (replays a run: each prints its seed),
 # SBF_OUT_DIR (default target/deploy), CARGO_TARGET_DIR (the bench workspace builds in its
 # /bench), CARGO_BUILD_LOCK (a lock file: the build runs under `flock` on it, for shared
 # machines).

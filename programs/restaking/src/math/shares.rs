@@ -27,6 +27,25 @@ pub fn shares_for_lst(lst: u64, total_shares: u64, total_lst: u64) -> Result<u64
     )
 }
 
+/// What `lst` entering a pot of `total_assets` against `total_shares` mints and keeps:
+/// `(shares, taken)`, the shares rounded down and the LST they stand for at the pot's ratio,
+/// rounded down. The rest of `lst` (`lst - taken`, at most about one unit per unit of the
+/// ratio) is dust owed to nobody: the holders already there never gain a fraction of a
+/// newcomer's unit, so rounding favours the protocol (SPEC §1) rather than them. An empty pot
+/// takes everything, one share per unit.
+pub fn assets_entering(lst: u64, total_shares: u64, total_assets: u64) -> Result<(u64, u64)> {
+    let shares = shares_for_lst(lst, total_shares, total_assets)?;
+    if total_shares == 0 {
+        return Ok((shares, lst));
+    }
+    let taken = to_u64(
+        u128::from(shares)
+            .safe_mul(u128::from(total_assets))?
+            .safe_div(u128::from(total_shares))?,
+    )?;
+    Ok((shares, taken))
+}
+
 /// Assets (LST or principal) that `shares` of `total_shares` stand for, rounded down; all of
 /// them when `shares == total_shares`.
 pub fn assets_for_shares(shares: u64, total_shares: u64, total_assets: u64) -> Result<u64> {
@@ -85,6 +104,30 @@ pub fn accrued(shares: u64, delta: u128, scale: u128) -> Result<u64> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_newcomer_s_fraction_stays_out_as_dust() {
+        // 10 LST into 3 shares of 4 LST: 7 shares (7.5 rounded down) worth 9.33 → 9 kept
+        assert_eq!(assets_entering(10, 3, 4).unwrap(), (7, 9));
+        assert_eq!(assets_entering(10, 0, 0).unwrap(), (10, 10), "an empty pot");
+        assert_eq!(assets_entering(10, 5, 5).unwrap(), (10, 10), "exact");
+    }
+
+    proptest! {
+        #[test]
+        fn entering_never_lifts_the_ratio(
+            lst in 1u64..1_000_000_000_000,
+            total_shares in 1u64..1_000_000_000_000,
+            total_assets in 1u64..1_000_000_000_000,
+        ) {
+            let (shares, taken) = assets_entering(lst, total_shares, total_assets).unwrap();
+            prop_assert!(taken <= lst);
+            // (A + taken) / (S + shares) <= A / S
+            let after = u128::from(total_assets + taken) * u128::from(total_shares);
+            let before = u128::from(total_assets) * u128::from(total_shares + shares);
+            prop_assert!(after <= before);
+        }
+    }
 
     #[test]
     fn a_leaver_takes_its_fraction_s_unit_out_as_dust() {

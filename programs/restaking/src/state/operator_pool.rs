@@ -2,7 +2,7 @@
 use crate::constants::{MAX_REWARD_MINTS, PENDING_SLASH_SLOTS};
 use crate::error::RestakingError;
 use crate::math::{
-    assets_for_shares, assets_leaving, bps_cut, index_increment, shares_for_lst, strippable_yield,
+    assets_entering, assets_for_shares, assets_leaving, bps_cut, index_increment, strippable_yield,
     value_of_lst_floor, SafeMath, BASE_ACC_SCALE,
 };
 use anchor_lang::prelude::*;
@@ -132,7 +132,9 @@ impl OperatorPool {
         Ok(y)
     }
 
-    /// Adds `lst` to the active shares at `rate`; returns what was minted.
+    /// Adds `lst` to the active shares at `rate`; returns what was minted and kept (`Moved::lst`:
+    /// the LST the shares stand for, see [`assets_entering`]; the rest of `lst`, under a unit
+    /// per unit of the bucket's LST per share, is dust the caller drops from the pool totals).
     ///
     /// The principal credited keeps every share's principal-per-LST equal and fair to both
     /// sides: in an empty bucket, the LST's own principal; otherwise the larger of the bucket's
@@ -145,7 +147,7 @@ impl OperatorPool {
             self.total_lst = 0;
             self.total_principal = 0;
         }
-        let shares = shares_for_lst(lst, self.total_shares, self.total_lst)?;
+        let (shares, lst) = assets_entering(lst, self.total_shares, self.total_lst)?;
         let principal = if self.total_shares == 0 {
             principal_if_empty
         } else {

@@ -266,8 +266,10 @@ impl Pool {
         // A share backed by no principal would be stripped to nothing at the next harvest and
         // leave the bucket with shares but no LST (`BucketDepleted`): refuse worthless LST.
         require!(moved.principal > 0, RestakingError::ZeroValue);
+        // the bucket keeps what the shares stand for; a fraction's dust stays in the vault as
+        // surplus, owed to nobody
         self.total_idle_lst = self.total_idle_lst.safe_sub(lst)?;
-        self.total_bucket_lst = self.total_bucket_lst.safe_add(lst)?;
+        self.total_bucket_lst = self.total_bucket_lst.safe_add(moved.lst)?;
         self.total_principal = self
             .total_principal
             .safe_sub(idle_principal)?
@@ -302,14 +304,16 @@ impl Pool {
             self.total_principal = self.total_principal.safe_sub(out.principal)?;
             return Ok((out, 0));
         }
-        let (queue_shares, dropped) = queue.enqueue(cohort, out.lst, out.principal)?;
+        let (queue_shares, queued, dropped) = queue.enqueue(cohort, out.lst, out.principal)?;
         require!(queue_shares > 0, RestakingError::ZeroShares);
         self.drop_queue_dust(bucket, dropped)?;
+        // the cohort keeps what the ticket's shares stand for; a fraction's dust stays in the
+        // vault as surplus, owed to nobody
         bucket.queued_shares = bucket.queued_shares.safe_add(queue_shares)?;
-        bucket.queued_lst = bucket.queued_lst.safe_add(out.lst)?;
+        bucket.queued_lst = bucket.queued_lst.safe_add(queued)?;
         bucket.queued_principal = bucket.queued_principal.safe_add(out.principal)?;
-        self.total_queued_lst = self.total_queued_lst.safe_add(out.lst)?;
-        Ok((out, queue_shares))
+        self.total_queued_lst = self.total_queued_lst.safe_add(queued)?;
+        Ok((Moved { lst: queued, ..out }, queue_shares))
     }
 
     /// Rounding dust an emptied cohort left behind belongs to no ticket: drop it from the
@@ -359,7 +363,7 @@ impl Pool {
         let moved = bucket.add_active(back.lst, back.principal, rate)?;
         require!(moved.shares > 0, RestakingError::ZeroShares);
         require!(moved.principal > 0, RestakingError::ZeroValue);
-        self.total_bucket_lst = self.total_bucket_lst.safe_add(back.lst)?;
+        self.total_bucket_lst = self.total_bucket_lst.safe_add(moved.lst)?;
         self.total_principal = self
             .total_principal
             .safe_sub(back.principal)?

@@ -1,7 +1,7 @@
 //! `UndelegationQueue`: a bucket's `Undelegate` tickets, grouped into cohorts by unlock day.
 use crate::constants::QUEUE_COHORTS;
 use crate::error::RestakingError;
-use crate::math::{assets_for_shares, assets_leaving, bps_cut, shares_for_lst, SafeMath};
+use crate::math::{assets_entering, assets_for_shares, assets_leaving, bps_cut, SafeMath};
 use crate::state::Moved;
 use anchor_lang::prelude::*;
 
@@ -88,10 +88,11 @@ impl UndelegationQueue {
             .ok_or_else(|| RestakingError::WrongDelegation.into())
     }
 
-    /// Queues `lst` and `principal` into cohort `key`; returns the cohort shares minted and
-    /// the rounding dust dropped from the slot (an emptied cohort's leftover, or the previous
-    /// cohort of a reused slot), which the caller removes from the pool totals.
-    pub fn enqueue(&mut self, key: u32, lst: u64, principal: u64) -> Result<(u64, Dust)> {
+    /// Queues `lst` and `principal` into cohort `key`; returns the cohort shares minted, the
+    /// LST the cohort keeps for them (see [`assets_entering`]: the rest of `lst` is dust owed to
+    /// nobody) and the rounding dust dropped from the slot (an emptied cohort's leftover, or the
+    /// previous cohort of a reused slot), which the caller removes from the pool totals.
+    pub fn enqueue(&mut self, key: u32, lst: u64, principal: u64) -> Result<(u64, u64, Dust)> {
         let c = self
             .cohorts
             .get_mut(Self::slot(key))
@@ -108,12 +109,12 @@ impl UndelegationQueue {
                 ..Cohort::default()
             };
         }
-        let shares = shares_for_lst(lst, c.shares, c.lst)?;
+        let (shares, kept) = assets_entering(lst, c.shares, c.lst)?;
         c.shares = c.shares.safe_add(shares)?;
-        c.lst = c.lst.safe_add(lst)?;
+        c.lst = c.lst.safe_add(kept)?;
         c.principal = c.principal.safe_add(principal)?;
         self.max_key = self.max_key.max(key);
-        Ok((shares, dropped))
+        Ok((shares, kept, dropped))
     }
 
     /// Releases `shares` of cohort `key`: their LST and principal, cut by the slashes that
@@ -211,8 +212,8 @@ mod tests {
     #[test]
     fn slash_cuts_only_cohorts_from_the_cut_key() {
         let mut q = queue();
-        let (a, _) = q.enqueue(10, 50, 50).unwrap();
-        let (b, _) = q.enqueue(11, 100, 100).unwrap();
+        let (a, _, _) = q.enqueue(10, 50, 50).unwrap();
+        let (b, _, _) = q.enqueue(11, 100, 100).unwrap();
         let cut = q.slash_from(11, 1_000).unwrap();
         assert_eq!(
             cut,
@@ -228,8 +229,8 @@ mod tests {
     #[test]
     fn a_ticket_s_fraction_leaves_as_dust_not_to_the_cohort() {
         let mut q = queue();
-        let (a, _) = q.enqueue(5, 10, 10).unwrap();
-        let (b, _) = q.enqueue(5, 10, 10).unwrap();
+        let (a, _, _) = q.enqueue(5, 10, 10).unwrap();
+        let (b, _, _) = q.enqueue(5, 10, 10).unwrap();
         q.slash_from(5, 500).unwrap(); // 20 → 19 (cut 1): each ticket is worth 9.5
         let (first, dust) = q.dequeue(5, a).unwrap();
         assert_eq!((first.lst, dust), (9, 1));
@@ -245,7 +246,7 @@ mod tests {
     #[test]
     fn a_slot_is_reused_only_when_empty() {
         let mut q = queue();
-        let (s, _) = q.enqueue(5, 10, 10).unwrap();
+        let (s, _, _) = q.enqueue(5, 10, 10).unwrap();
         let later = 5 + LAST_SLOT + 1;
         assert_eq!(
             q.enqueue(later, 1, 1).unwrap_err(),
@@ -254,7 +255,7 @@ mod tests {
         q.slash_from(5, 3_333).unwrap(); // 10 → 7 (cut 3)
         let (back, _) = q.dequeue(5, s).unwrap();
         assert_eq!(back.lst, 7);
-        let (_, dropped) = q.enqueue(later, 1, 1).unwrap();
+        let (_, _, dropped) = q.enqueue(later, 1, 1).unwrap();
         assert_eq!(dropped, Dust::default());
         assert_eq!(q.cohort(5), None);
         assert_eq!(q.cohort(later).unwrap().lst, 1);
