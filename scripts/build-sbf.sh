@@ -121,6 +121,7 @@ sbf_env() {
   esac
   # nothing from a host build environment may leak into the SBF build
   unset CARGO_BUILD_TARGET CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS RUSTDOCFLAGS
+  unset RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS   # scripts/test.sh lints host builds with clippy-driver
   export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
   export SBPF_LINKER="$SBF_HOME/bin/sbpf-linker"
   export RUSTC_WRAPPER="$SBF_FILES/rustc-bpf-wrapper"             # feature(restricted_std) on our crates

@@ -40,5 +40,7 @@ fi
 unset RUSTC RUSTFLAGS RUSTC_WRAPPER RUSTC_BOOTSTRAP __CARGO_TESTS_ONLY_SRC_ROOT
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/bench"
 cd "$ROOT/bench"
-nice -n 10 cargo build --locked -q -p restaking-cu
+# one build of the whole bench workspace, the same command in cu-report.sh, fuzz.sh and
+# test-stake-pool.sh: one feature set, so the first builds for all three and the others reuse it
+nice -n 10 cargo build --locked -q --workspace --all-targets
 exec "$CARGO_TARGET_DIR/debug/restaking-cu" --so "$SBF_OUT_DIR/restaking.so" "${args[@]}"

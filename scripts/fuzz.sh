@@ -17,7 +17,7 @@
 # Environment: FUZZ_SEED, FUZZ_SEQUENCES, FUZZ_STEPS, FUZZ_SECONDS (0: no limit), SBF_OUT_DIR
 # (default target/deploy), CARGO_TARGET_DIR (the bench workspace builds in its /bench),
 # CARGO_BUILD_LOCK (a lock file: the build runs under `flock` on it, for shared machines).
-# Needs $SBF_OUT_DIR/restaking.so (scripts/build-sbf.sh); builds nothing else but bench/fuzz.
+# Needs $SBF_OUT_DIR/restaking.so (scripts/build-sbf.sh); builds the bench workspace.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 export SBF_OUT_DIR="${SBF_OUT_DIR:-$ROOT/target/deploy}"
@@ -36,10 +36,13 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/bench"
 cd "$ROOT/bench"
 lock=()
 [ -z "${CARGO_BUILD_LOCK:-}" ] || lock=(flock "$CARGO_BUILD_LOCK")
-nice -n 10 "${lock[@]}" cargo build --locked -q -p restaking-fuzz
+# one build of the whole bench workspace, the same command in cu-report.sh, fuzz.sh and
+# test-stake-pool.sh: one feature set, so the first builds for all three and the others reuse it
+nice -n 10 "${lock[@]}" cargo build --locked -q --workspace --all-targets
 
 if [ "${FUZZ_SKIP_ATTACKS:-0}" != 1 ]; then
-  nice -n 10 "${lock[@]}" cargo test --locked -q -p restaking-fuzz --test attacks
+  # (--workspace, not -p: the features of the build above)
+  nice -n 10 "${lock[@]}" cargo test --locked -q --workspace --test attacks
 fi
 
 args=(--seed "$seed" --sequences "$sequences" --steps "$steps" --so "$SBF_OUT_DIR/restaking.so")

@@ -13,7 +13,7 @@
 # /bench), CARGO_BUILD_LOCK (a lock file: the build runs under `flock` on it, for shared
 # machines).
 # Needs $SBF_OUT_DIR/restaking.so and $SBF_OUT_DIR/spl_stake_pool.so (scripts/build-sbf.sh);
-# builds nothing else but bench/stake-pool.
+# builds the bench workspace.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 export SBF_OUT_DIR="${SBF_OUT_DIR:-$ROOT/target/deploy}"
@@ -27,7 +27,12 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/bench"
 cd "$ROOT/bench"
 lock=()
 [ -z "${CARGO_BUILD_LOCK:-}" ] || lock=(flock "$CARGO_BUILD_LOCK")
-nice -n 10 "${lock[@]}" cargo test --locked -q -p restaking-stake-pool-tests --no-run
+# one build of the whole bench workspace, the same command in cu-report.sh, fuzz.sh and
+# test-stake-pool.sh: one feature set, so the first builds for all three and the others reuse it
+nice -n 10 "${lock[@]}" cargo build --locked -q --workspace --all-targets
 
+# the stake-pool model's unit tests (bench/stake-pool's lib; bench/fuzz's lib has none), S11 and
+# the property test; --workspace, not -p: the features of the build above.
 # --nocapture: S11's figures and the property test's counts are part of the output
-exec nice -n 10 cargo test --locked -q -p restaking-stake-pool-tests -- --nocapture "$@"
+exec nice -n 10 cargo test --locked -q --workspace --lib --test s11 --test properties \
+  -- --nocapture "$@"

@@ -110,7 +110,12 @@ fn build(root: &Path) -> Result<Idl> {
     std::env::remove_var("RUSTUP_TOOLCHAIN");
     anchor_lang_idl::build::IdlBuilder::new()
         .program_path(root.join(PROGRAM_DIR))
-        .cargo_args(vec!["--lib".into(), "--locked".into()])
+        // profile `idl` (Cargo.toml): its dependencies unoptimised, as they only print the IDL
+        .cargo_args(
+            ["--lib", "--locked", "--profile", "idl"]
+                .map(String::from)
+                .to_vec(),
+        )
         .build()
         .context("building the IDL (`cargo test __anchor_private_print_idl --features idl-build`)")
 }
