@@ -164,7 +164,7 @@ pub enum RestakingError {
     #[msg("Undelegation queue does not belong to this bucket")]
     WrongQueue,
     /// The queue slot of this unlock day still holds a cohort 128 days older.
-    #[msg("An undelegation from 128 days earlier is still uncompleted; retry tomorrow")]
+    #[msg("An undelegation from 128 days earlier is still uncompleted: anyone may settle it (settle_undelegation), or retry tomorrow")]
     CohortSlotBusy,
 
     // --- positions and tickets -------------------------------------------------------------

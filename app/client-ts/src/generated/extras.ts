@@ -158,7 +158,7 @@ export const RESTAKING_ERRORS: Readonly<Record<number, { readonly name: string; 
   6066: { name: "SlashExpired", message: "Slash request has expired" },
   6067: { name: "SlashWindowExceeded", message: "Slash exceeds what the link allows in this window" },
   6068: { name: "WrongQueue", message: "Undelegation queue does not belong to this bucket" },
-  6069: { name: "CohortSlotBusy", message: "An undelegation from 128 days earlier is still uncompleted; retry tomorrow" },
+  6069: { name: "CohortSlotBusy", message: "An undelegation from 128 days earlier is still uncompleted: anyone may settle it (settle_undelegation), or retry tomorrow" },
   6070: { name: "PositionNotEmpty", message: "Position still holds LST, yield, tickets or delegations" },
   6071: { name: "TicketNotMatured", message: "Withdrawal ticket has not matured yet" },
   6072: { name: "TooManyTickets", message: "Too many open withdrawal tickets on this position" },

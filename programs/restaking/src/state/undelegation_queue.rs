@@ -31,7 +31,8 @@ pub struct Cohort {
 /// cohort is empty: 128 days after it, so that cohort is final (no pending or future request
 /// can reach it) and only a ticket left uncompleted for more than ~2 months after maturity
 /// (128 days minus the pool's delay) can keep a day's slot busy (`CohortSlotBusy`, for that
-/// one day; the ticket's owner completes it to free it).
+/// one day; its owner completes it, or anyone settles it with `settle_undelegation`, to free
+/// it).
 ///
 /// A slash cuts the cohorts from its `cut_key` to `max_key`: at most
 /// `(withdrawal delay + veto + grace) / COHORT_SECS + 2` cohorts (10 for a 7-day pool, 68 at

@@ -152,7 +152,7 @@ export const RESTAKING_ERROR__SLASH_EXPIRED = 0x17b2; // 6066
 export const RESTAKING_ERROR__SLASH_WINDOW_EXCEEDED = 0x17b3; // 6067
 /** WrongQueue: Undelegation queue does not belong to this bucket */
 export const RESTAKING_ERROR__WRONG_QUEUE = 0x17b4; // 6068
-/** CohortSlotBusy: An undelegation from 128 days earlier is still uncompleted; retry tomorrow */
+/** CohortSlotBusy: An undelegation from 128 days earlier is still uncompleted: anyone may settle it (settle_undelegation), or retry tomorrow */
 export const RESTAKING_ERROR__COHORT_SLOT_BUSY = 0x17b5; // 6069
 /** PositionNotEmpty: Position still holds LST, yield, tickets or delegations */
 export const RESTAKING_ERROR__POSITION_NOT_EMPTY = 0x17b6; // 6070
@@ -277,7 +277,7 @@ if (process.env.NODE_ENV !== "production") {
   restakingErrorMessages = {
     [RESTAKING_ERROR__ACCOUNT_ALREADY_EXISTS]: `The account already exists`,
     [RESTAKING_ERROR__BUCKET_DEPLETED]: `Bucket has shares but no LST left: it takes no new delegations`,
-    [RESTAKING_ERROR__COHORT_SLOT_BUSY]: `An undelegation from 128 days earlier is still uncompleted; retry tomorrow`,
+    [RESTAKING_ERROR__COHORT_SLOT_BUSY]: `An undelegation from 128 days earlier is still uncompleted: anyone may settle it (settle_undelegation), or retry tomorrow`,
     [RESTAKING_ERROR__COMMISSION_TOO_HIGH]: `Commission above the configured maximum`,
     [RESTAKING_ERROR__DELEGATION_NOT_EMPTY]: `Delegation still holds shares, yield, rewards or undelegations`,
     [RESTAKING_ERROR__DELEGATIONS_PAUSED]: `Delegations are paused`,

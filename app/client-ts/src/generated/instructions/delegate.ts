@@ -171,10 +171,11 @@ export type DelegateInput<
   /**
    * The position's delegation record for this bucket, PDA
    * `["delegation", position, operator_pool]`. On first use its address is derived and
-   * checked, and it is created with `pda::init_account`. Afterwards it is loaded as a
-   * `Delegation` (owner and discriminator checked) whose `position` and `operator_pool`
-   * must be these: this program creates a `Delegation` only at that PDA, so the record is
-   * the PDA without paying ~1,500 CU a try to derive it again.
+   * checked, and it is created with `pda::create_account` and written once, with its first
+   * shares. Afterwards it is loaded as a `Delegation` (owner and discriminator checked)
+   * whose `position` and `operator_pool` must be these: this program creates a `Delegation`
+   * only at that PDA, so the record is the PDA without paying ~1,500 CU a try to derive it
+   * again.
    */
   delegation: Address<TAccountDelegation>;
   /** The pool's rate-source account (omit for manual pools). */
@@ -323,10 +324,11 @@ export type ParsedDelegateInstruction<
     /**
      * The position's delegation record for this bucket, PDA
      * `["delegation", position, operator_pool]`. On first use its address is derived and
-     * checked, and it is created with `pda::init_account`. Afterwards it is loaded as a
-     * `Delegation` (owner and discriminator checked) whose `position` and `operator_pool`
-     * must be these: this program creates a `Delegation` only at that PDA, so the record is
-     * the PDA without paying ~1,500 CU a try to derive it again.
+     * checked, and it is created with `pda::create_account` and written once, with its first
+     * shares. Afterwards it is loaded as a `Delegation` (owner and discriminator checked)
+     * whose `position` and `operator_pool` must be these: this program creates a `Delegation`
+     * only at that PDA, so the record is the PDA without paying ~1,500 CU a try to derive it
+     * again.
      */
     delegation: TAccountMetas[7];
     /** The pool's rate-source account (omit for manual pools). */

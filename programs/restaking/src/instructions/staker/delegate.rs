@@ -9,7 +9,7 @@ use crate::error::RestakingError;
 use crate::events::DelegateEvent;
 use crate::instructions::staker::request_withdrawal::co_signer;
 use crate::math::SafeMath;
-use crate::pda::{init_account, load, store};
+use crate::pda::{create_account, load, store};
 use crate::rate_source::refresh_rate;
 use crate::reward_streams::{load_indexes, settle_all};
 use crate::state::{Config, Delegation, Operator, OperatorPool, Pool, Position};
@@ -46,10 +46,11 @@ pub struct Delegate<'info> {
     pub operator_pool: Box<Account<'info, OperatorPool>>,
     /// The position's delegation record for this bucket, PDA
     /// `["delegation", position, operator_pool]`. On first use its address is derived and
-    /// checked, and it is created with `pda::init_account`. Afterwards it is loaded as a
-    /// `Delegation` (owner and discriminator checked) whose `position` and `operator_pool`
-    /// must be these: this program creates a `Delegation` only at that PDA, so the record is
-    /// the PDA without paying ~1,500 CU a try to derive it again.
+    /// checked, and it is created with `pda::create_account` and written once, with its first
+    /// shares. Afterwards it is loaded as a `Delegation` (owner and discriminator checked)
+    /// whose `position` and `operator_pool` must be these: this program creates a `Delegation`
+    /// only at that PDA, so the record is the PDA without paying ~1,500 CU a try to derive it
+    /// again.
     /// CHECK: address derived or record loaded and matched, as described above.
     #[account(mut)]
     pub delegation: UncheckedAccount<'info>,
@@ -102,8 +103,9 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
         clock.unix_timestamp,
     )?;
 
-    let is_new = *delegation_info.owner != crate::ID;
-    if is_new {
+    // A new record is created empty and written once, below, with its first shares; an
+    // existing one is loaded, matched and settled.
+    let mut delegation = if *delegation_info.owner != crate::ID {
         let (address, bump) = Pubkey::find_program_address(
             &[Delegation::SEED, position_key.as_ref(), bucket_key.as_ref()],
             &crate::ID,
@@ -113,11 +115,29 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
             address,
             RestakingError::WrongDelegation
         );
+        create_account(
+            &accounts.owner.to_account_info(),
+            &delegation_info,
+            &accounts.system_program.to_account_info(),
+            &crate::ID,
+            Delegation::SPACE,
+            &[
+                Delegation::SEED,
+                position_key.as_ref(),
+                bucket_key.as_ref(),
+                &[bump],
+            ],
+        )?;
+        position.open_delegations = position
+            .open_delegations
+            .checked_add(1)
+            .ok_or(RestakingError::MathOverflow)?;
+        bucket.delegation_count = bucket.delegation_count.safe_add(1)?;
         let mut reward_checkpoints = [0u128; MAX_REWARD_MINTS];
         for (checkpoint, index) in reward_checkpoints.iter_mut().zip(indexes.iter()) {
             *checkpoint = index.acc_per_share;
         }
-        let record = Delegation {
+        Delegation {
             position: position_key,
             operator_pool: bucket_key,
             shares: 0,
@@ -129,28 +149,9 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
             bump,
             version: ACCOUNT_VERSION,
             reserved: [0; 16],
-        };
-        init_account(
-            &accounts.owner.to_account_info(),
-            &delegation_info,
-            &accounts.system_program.to_account_info(),
-            Delegation::SPACE,
-            &[
-                Delegation::SEED,
-                position_key.as_ref(),
-                bucket_key.as_ref(),
-                &[bump],
-            ],
-            &record,
-        )?;
-        position.open_delegations = position
-            .open_delegations
-            .checked_add(1)
-            .ok_or(RestakingError::MathOverflow)?;
-        bucket.delegation_count = bucket.delegation_count.safe_add(1)?;
-    }
-    let mut delegation: Delegation = load(&delegation_info)?;
-    if !is_new {
+        }
+    } else {
+        let mut delegation: Delegation = load(&delegation_info)?;
         require_keys_eq!(
             delegation.position,
             position_key,
@@ -162,7 +163,8 @@ pub fn handler(ctx: Context<Delegate>, amount: u64) -> Result<()> {
             RestakingError::WrongDelegation
         );
         settle_all(&mut delegation, bucket, &indexes)?;
-    }
+        delegation
+    };
 
     let moved = pool.move_idle_to_bucket(position, bucket, amount, rate)?;
     delegation.shares = delegation.shares.safe_add(moved.shares)?;
