@@ -34,13 +34,5 @@ if [ $build = 1 ]; then
 fi
 [ -f "$SBF_OUT_DIR/restaking.so" ] || { echo "no $SBF_OUT_DIR/restaking.so: run scripts/build-sbf.sh" >&2; exit 2; }
 
-# bench/ is its own workspace (litesvm's agave 4.2 would downgrade the program's dependencies in
-# the main lockfile), shared by the CU report (bench/cu) and the fuzzer (bench/fuzz); host
-# toolchain, its own target directory
-unset RUSTC RUSTFLAGS RUSTC_WRAPPER RUSTC_BOOTSTRAP __CARGO_TESTS_ONLY_SRC_ROOT
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/bench"
-cd "$ROOT/bench"
-# one build of the whole bench workspace, the same command in cu-report.sh, fuzz.sh and
-# test-stake-pool.sh: one feature set, so the first builds for all three and the others reuse it
-nice -n 10 cargo build --locked -q --workspace --all-targets
+. "$ROOT/scripts/bench-build.sh"
 exec "$CARGO_TARGET_DIR/debug/restaking-cu" --so "$SBF_OUT_DIR/restaking.so" "${args[@]}"

@@ -30,18 +30,9 @@ else
 fi
 seed="${FUZZ_SEED:-1}"
 
-# bench/ is its own workspace (see bench/Cargo.toml); host toolchain, its own target directory
-unset RUSTC RUSTFLAGS RUSTC_WRAPPER RUSTC_BOOTSTRAP __CARGO_TESTS_ONLY_SRC_ROOT
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/bench"
-cd "$ROOT/bench"
-lock=()
-[ -z "${CARGO_BUILD_LOCK:-}" ] || lock=(flock "$CARGO_BUILD_LOCK")
-# one build of the whole bench workspace, the same command in cu-report.sh, fuzz.sh and
-# test-stake-pool.sh: one feature set, so the first builds for all three and the others reuse it
-nice -n 10 "${lock[@]}" cargo build --locked -q --workspace --all-targets
+. "$ROOT/scripts/bench-build.sh"   # the bench workspace, built; sets lock
 
 if [ "${FUZZ_SKIP_ATTACKS:-0}" != 1 ]; then
-  # (--workspace, not -p: the features of the build above)
   nice -n 10 "${lock[@]}" cargo test --locked -q --workspace --test attacks
 fi
 

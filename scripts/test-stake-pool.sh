@@ -21,18 +21,10 @@ for so in restaking.so spl_stake_pool.so; do
   [ -f "$SBF_OUT_DIR/$so" ] || { echo "no $SBF_OUT_DIR/$so: run scripts/build-sbf.sh" >&2; exit 2; }
 done
 
-# bench/ is its own workspace (see bench/Cargo.toml); host toolchain, its own target directory
-unset RUSTC RUSTFLAGS RUSTC_WRAPPER RUSTC_BOOTSTRAP __CARGO_TESTS_ONLY_SRC_ROOT
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/bench"
-cd "$ROOT/bench"
-lock=()
-[ -z "${CARGO_BUILD_LOCK:-}" ] || lock=(flock "$CARGO_BUILD_LOCK")
-# one build of the whole bench workspace, the same command in cu-report.sh, fuzz.sh and
-# test-stake-pool.sh: one feature set, so the first builds for all three and the others reuse it
-nice -n 10 "${lock[@]}" cargo build --locked -q --workspace --all-targets
+. "$ROOT/scripts/bench-build.sh"   # the bench workspace, built
 
 # the stake-pool model's unit tests (bench/stake-pool's lib; bench/fuzz's lib has none), S11 and
-# the property test; --workspace, not -p: the features of the build above.
+# the property test (--workspace: the features of that build).
 # --nocapture: S11's figures and the property test's counts are part of the output
 exec nice -n 10 cargo test --locked -q --workspace --lib --test s11 --test properties \
   -- --nocapture "$@"
